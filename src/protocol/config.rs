@@ -1,0 +1,270 @@
+//! The user's configuration, carried in the first path segment of every URL.
+//!
+//! Three encodings decode to one [`UserConfig`]:
+//! - the SDK's convention, percent-encoded JSON: `%7B%22sort%22%3A%22size%22%7D`;
+//! - base64url JSON without padding: `eyJzb3J0Ijoic2l6ZSJ9`;
+//! - sealed, when the server has a `CONFIG_SECRET`: `s.<base64url ciphertext>` (see [`seal`]).
+//!
+//! Every field has a default, so `{}` is a valid config and old install URLs keep working when
+//! fields are added. The `v` field versions the format.
+//!
+//! [`seal`]: super::seal
+
+use super::seal::{SEALED_PREFIX, Sealer};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The config format this server reads and writes.
+pub const CONFIG_VERSION: u8 = 1;
+/// The longest config segment accepted, in bytes as it appears in the URL.
+pub const MAX_CONFIG_BYTES: usize = 4096;
+
+pub use crate::protocol::config_values::{Quality, SortOrder, SourceId};
+
+/// A Real-Debrid API token. Its `Debug` output is redacted; the only way to read it is
+/// [`DebridToken::expose`], used where it is sent to Real-Debrid or sealed into a config.
+#[derive(Clone, Deserialize)]
+pub struct DebridToken(SecretString);
+
+impl DebridToken {
+    /// The token itself, for the Real-Debrid client and config encoding only.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    fn is_well_formed(&self) -> bool {
+        let token = self.expose();
+        (8..=128).contains(&token.len())
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+}
+
+impl From<String> for DebridToken {
+    fn from(token: String) -> Self {
+        Self(SecretString::from(token))
+    }
+}
+
+impl std::fmt::Debug for DebridToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DebridToken(<redacted>)")
+    }
+}
+
+impl PartialEq for DebridToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Serialize for DebridToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+/// What a user chose on the configure page.
+///
+/// ```json
+/// {"v": 1, "sources": ["dmm", "yts"], "realdebrid": "ABC…", "excludeQualities": ["cam", "480p"],
+///  "maxSizeGb": 20, "sort": "qualitysize", "limitPerQuality": 3, "maxResults": 30,
+///  "excludeKeywords": ["hdcam"], "cachedOnly": false, "showDownloadLinks": true}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserConfig {
+    /// Format version.
+    pub v: u8,
+    /// Sources to ask.
+    pub sources: BTreeSet<SourceId>,
+    /// Real-Debrid API token; with it, streams play through Real-Debrid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub realdebrid: Option<DebridToken>,
+    /// Qualities never shown.
+    pub exclude_qualities: BTreeSet<Quality>,
+    /// Largest file shown, in GB (per episode for series).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_size_gb: Option<f64>,
+    /// Order of the list.
+    pub sort: SortOrder,
+    /// At most this many streams per quality.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_per_quality: Option<u32>,
+    /// At most this many streams in all.
+    pub max_results: u32,
+    /// Releases whose name contains any of these (case-insensitive) are hidden.
+    pub exclude_keywords: Vec<String>,
+    /// With Real-Debrid: show only streams likely cached.
+    pub cached_only: bool,
+    /// With Real-Debrid: show streams that need downloading first.
+    pub show_download_links: bool,
+}
+
+impl Default for UserConfig {
+    fn default() -> Self {
+        Self {
+            v: CONFIG_VERSION,
+            sources: SourceId::ALL.into_iter().collect(),
+            realdebrid: None,
+            exclude_qualities: BTreeSet::new(),
+            max_size_gb: None,
+            sort: SortOrder::default(),
+            limit_per_quality: None,
+            max_results: 50,
+            exclude_keywords: Vec::new(),
+            cached_only: false,
+            show_download_links: true,
+        }
+    }
+}
+
+/// Why a config segment was refused. Messages name the field and what was expected, never the
+/// value, which might be a token.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config is longer than {MAX_CONFIG_BYTES} bytes")]
+    TooLong,
+    #[error("config is neither percent-encoded JSON nor base64url JSON")]
+    NotDecodable,
+    #[error("config is not valid: {0}")]
+    Invalid(String),
+    #[error("config version {0} is not supported (this server reads version {CONFIG_VERSION})")]
+    Version(u8),
+    #[error("sealed configs are not accepted here: this server has no CONFIG_SECRET")]
+    SealingDisabled,
+    #[error(transparent)]
+    Sealed(#[from] super::seal::SealError),
+}
+
+impl UserConfig {
+    /// Decodes a raw (still percent-encoded) config segment.
+    pub fn decode(segment: &str, sealer: Option<&Sealer>) -> Result<Self, ConfigError> {
+        if segment.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLong);
+        }
+        let json = if segment.starts_with(SEALED_PREFIX) {
+            sealer.ok_or(ConfigError::SealingDisabled)?.open(segment)?
+        } else {
+            plain_json(segment)?
+        };
+        Self::from_json(&json)
+    }
+
+    /// Encodes for an install URL: sealed when a sealer is given, base64url JSON otherwise.
+    /// Fields left at their default are omitted to keep URLs short.
+    pub fn encode(&self, sealer: Option<&Sealer>) -> String {
+        let json = self.to_compact_json();
+        match sealer {
+            Some(sealer) => sealer.seal(json.as_bytes()),
+            None => URL_SAFE_NO_PAD.encode(json),
+        }
+    }
+
+    /// Whether streams go through Real-Debrid.
+    pub fn has_debrid(&self) -> bool {
+        self.realdebrid.is_some()
+    }
+
+    fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        let deserializer = &mut serde_json::Deserializer::from_slice(json);
+        let config: Self = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let field = error.path().to_string();
+            let reason = expectation(&error.into_inner().to_string());
+            ConfigError::Invalid(if field == "." {
+                reason
+            } else {
+                format!("field `{field}`: {reason}")
+            })
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
+        if self.v != CONFIG_VERSION {
+            return Err(ConfigError::Version(self.v));
+        }
+        if self.sources.is_empty() {
+            return invalid("field `sources`: choose at least one source");
+        }
+        if self
+            .realdebrid
+            .as_ref()
+            .is_some_and(|token| !token.is_well_formed())
+        {
+            return invalid(
+                "field `realdebrid`: expected an API token of 8 to 128 letters and digits",
+            );
+        }
+        if self
+            .max_size_gb
+            .is_some_and(|gb| !(gb.is_finite() && gb > 0.0))
+        {
+            return invalid("field `maxSizeGb`: expected a number of GB above 0");
+        }
+        if self.limit_per_quality == Some(0) {
+            return invalid("field `limitPerQuality`: expected a number above 0");
+        }
+        if !(1..=500).contains(&self.max_results) {
+            return invalid("field `maxResults`: expected a number from 1 to 500");
+        }
+        if self.exclude_keywords.len() > 50
+            || self
+                .exclude_keywords
+                .iter()
+                .any(|k| k.trim().is_empty() || k.len() > 64)
+        {
+            return invalid(
+                "field `excludeKeywords`: expected at most 50 non-empty keywords of at most 64 bytes",
+            );
+        }
+        Ok(())
+    }
+
+    fn to_compact_json(&self) -> String {
+        let defaults = serde_json::to_value(Self::default()).unwrap_or_default();
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(fields), Some(defaults)) = (value.as_object_mut(), defaults.as_object()) {
+            fields.retain(|name, value| name == "v" || defaults.get(name) != Some(value));
+        }
+        value.to_string()
+    }
+}
+
+/// Decodes the two unsealed encodings to JSON bytes.
+fn plain_json(segment: &str) -> Result<Vec<u8>, ConfigError> {
+    let decoded = percent_encoding::percent_decode_str(segment).collect::<Vec<u8>>();
+    if decoded.first() == Some(&b'{') {
+        return Ok(decoded);
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(segment.trim_end_matches('='))
+        .map_err(|_| ConfigError::NotDecodable)?;
+    if bytes.first() == Some(&b'{') {
+        Ok(bytes)
+    } else {
+        Err(ConfigError::NotDecodable)
+    }
+}
+
+/// Keeps the "expected …" part of a serde message and drops the value it found, which might be
+/// a token typed into the wrong field.
+fn expectation(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    match message.find("expected") {
+        Some(start) => message[start..].to_owned(),
+        None if message.starts_with("EOF") || message.contains("key must be") => {
+            "not valid JSON".to_owned()
+        }
+        None => message.split(':').next().unwrap_or(message).to_owned(),
+    }
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

@@ -1,0 +1,182 @@
+//! The closed vocabularies of the user config: sources, qualities and sort orders.
+
+use serde::{Deserialize, Serialize};
+
+/// A torrent source Ferrio can ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceId {
+    Dmm,
+    Yts,
+    Torrentio,
+}
+
+impl SourceId {
+    /// Every source, in the order they are shown.
+    pub const ALL: [Self; 3] = [Self::Dmm, Self::Yts, Self::Torrentio];
+
+    /// The config and metric name: `dmm`, `yts`, `torrentio`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dmm => "dmm",
+            Self::Yts => "yts",
+            Self::Torrentio => "torrentio",
+        }
+    }
+
+    /// The name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dmm => "DMM",
+            Self::Yts => "YTS",
+            Self::Torrentio => "Torrentio",
+        }
+    }
+}
+
+/// Source quality of a release, as a strict ladder from worst to best:
+/// CAM < TeleSync < SCR < SD < 720p < 1080p < 1440p < 2160p.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Quality {
+    #[serde(rename = "cam")]
+    Cam,
+    #[serde(rename = "telesync", alias = "ts")]
+    TeleSync,
+    #[serde(rename = "scr")]
+    Screener,
+    #[serde(rename = "480p", alias = "sd")]
+    Sd,
+    #[serde(rename = "720p")]
+    Hd720,
+    #[serde(rename = "1080p")]
+    Hd1080,
+    #[serde(rename = "1440p")]
+    Qhd1440,
+    #[serde(rename = "2160p", alias = "4k")]
+    Uhd2160,
+}
+
+impl Quality {
+    /// Every quality, best first.
+    pub const BEST_FIRST: [Self; 8] = [
+        Self::Uhd2160,
+        Self::Qhd1440,
+        Self::Hd1080,
+        Self::Hd720,
+        Self::Sd,
+        Self::Screener,
+        Self::TeleSync,
+        Self::Cam,
+    ];
+
+    /// The config value: `cam`, `telesync`, `scr`, `480p`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cam => "cam",
+            Self::TeleSync => "telesync",
+            Self::Screener => "scr",
+            Self::Sd => "480p",
+            Self::Hd720 => "720p",
+            Self::Hd1080 => "1080p",
+            Self::Qhd1440 => "1440p",
+            Self::Uhd2160 => "2160p",
+        }
+    }
+
+    /// The label shown in a stream's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cam => "CAM",
+            Self::TeleSync => "TeleSync",
+            Self::Screener => "SCR",
+            Self::Sd => "SD",
+            Self::Hd720 => "720p",
+            Self::Hd1080 => "1080p",
+            Self::Qhd1440 => "1440p",
+            Self::Uhd2160 => "4K",
+        }
+    }
+}
+
+/// How the stream list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best quality first, then most seeders.
+    #[default]
+    Quality,
+    /// Best quality first, then largest.
+    QualitySize,
+    /// Most seeders first.
+    Seeders,
+    /// Largest first.
+    Size,
+}
+
+impl SortOrder {
+    /// Every order, as offered on the configure page.
+    pub const ALL: [Self; 4] = [Self::Quality, Self::QualitySize, Self::Seeders, Self::Size];
+
+    /// The config value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Quality => "quality",
+            Self::QualitySize => "qualitysize",
+            Self::Seeders => "seeders",
+            Self::Size => "size",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualities_form_a_strict_ladder() {
+        let mut ladder = Quality::BEST_FIRST;
+        ladder.reverse();
+        assert!(ladder.windows(2).all(|pair| pair[0] < pair[1]));
+        assert_eq!(ladder[0], Quality::Cam);
+    }
+
+    #[test]
+    fn quality_names_round_trip_and_aliases_are_accepted() {
+        for quality in Quality::BEST_FIRST {
+            let json = serde_json::to_string(&quality).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", quality.as_str()));
+            assert_eq!(
+                serde_json::from_str::<Quality>(&json).expect("parses"),
+                quality
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Quality>("\"4k\"").expect("alias"),
+            Quality::Uhd2160
+        );
+        assert_eq!(
+            serde_json::from_str::<Quality>("\"sd\"").expect("alias"),
+            Quality::Sd
+        );
+        assert_eq!(
+            serde_json::from_str::<Quality>("\"ts\"").expect("alias"),
+            Quality::TeleSync
+        );
+    }
+
+    #[test]
+    fn sort_and_source_names_match_their_config_values() {
+        for order in SortOrder::ALL {
+            assert_eq!(
+                serde_json::to_string(&order).expect("ok"),
+                format!("\"{}\"", order.as_str())
+            );
+        }
+        for source in SourceId::ALL {
+            assert_eq!(
+                serde_json::to_string(&source).expect("ok"),
+                format!("\"{}\"", source.as_str())
+            );
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Resource responses with their cache lifetimes.
+//!
+//! Stremio reads `cacheMaxAge` / `staleRevalidate` / `staleError` from the body; CDNs and
+//! browsers read `Cache-Control`. Both come from one [`CachePolicy`] so they never disagree.
+
+use super::{
+    meta::{Meta, MetaPreview},
+    stream::Stream,
+};
+use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::header};
+use serde::Serialize;
+
+/// Cache lifetimes in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachePolicy {
+    pub cache_max_age: u32,
+    pub stale_revalidate: u32,
+    pub stale_error: u32,
+}
+
+const HOUR: u32 = 3600;
+const DAY: u32 = 24 * HOUR;
+
+impl CachePolicy {
+    /// A stream list with results: an hour fresh, revalidated for 4 h, kept on errors for 7 d.
+    pub const STREAMS: Self = Self::new(HOUR, 4 * HOUR, 7 * DAY);
+    /// An empty list: asked again soon, since the sources may have results in a minute.
+    pub const EMPTY: Self = Self::new(60, 5 * 60, HOUR);
+    /// A catalog page.
+    pub const CATALOG: Self = Self::new(HOUR, 6 * HOUR, 7 * DAY);
+    /// Metadata of an item.
+    pub const META: Self = Self::new(HOUR, 4 * HOUR, 7 * DAY);
+    /// Answers that are per-user and change at once (a debrid library): never cached.
+    pub const NONE: Self = Self::new(0, 0, 0);
+
+    /// A policy from its three lifetimes.
+    pub const fn new(cache_max_age: u32, stale_revalidate: u32, stale_error: u32) -> Self {
+        Self {
+            cache_max_age,
+            stale_revalidate,
+            stale_error,
+        }
+    }
+
+    /// The `Cache-Control` value, in the form the official SDK writes.
+    pub fn header_value(&self) -> String {
+        format!(
+            "max-age={}, stale-while-revalidate={}, stale-if-error={}, public",
+            self.cache_max_age, self.stale_revalidate, self.stale_error
+        )
+    }
+}
+
+/// The body of a `stream` answer.
+#[derive(Debug, Serialize)]
+pub struct Streams {
+    pub streams: Vec<Stream>,
+}
+
+/// The body of a `catalog` answer.
+#[derive(Debug, Serialize)]
+pub struct Metas {
+    pub metas: Vec<MetaPreview>,
+}
+
+/// The body of a `meta` answer.
+#[derive(Debug, Serialize)]
+pub struct MetaItem {
+    pub meta: Meta,
+}
+
+/// A resource body with its cache policy, in the body and in the header.
+///
+/// ```json
+/// {"streams": [], "cacheMaxAge": 60, "staleRevalidate": 300, "staleError": 3600}
+/// ```
+#[derive(Debug, Serialize)]
+pub struct Cached<T> {
+    #[serde(flatten)]
+    pub body: T,
+    #[serde(flatten)]
+    pub policy: CachePolicy,
+}
+
+impl<T> Cached<T> {
+    /// Wraps a body with its policy.
+    pub fn new(body: T, policy: CachePolicy) -> Self {
+        Self { body, policy }
+    }
+}
+
+impl<T: Serialize> Responder for Cached<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, self.policy.header_value()))
+            .json(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn header_matches_the_sdk_format() {
+        assert_eq!(
+            CachePolicy::STREAMS.header_value(),
+            "max-age=3600, stale-while-revalidate=14400, stale-if-error=604800, public"
+        );
+    }
+
+    #[test]
+    fn body_carries_the_same_values() {
+        let body = Cached::new(Streams { streams: vec![] }, CachePolicy::EMPTY);
+        assert_eq!(
+            serde_json::to_value(&body).expect("serialises"),
+            json!({"streams": [], "cacheMaxAge": 60, "staleRevalidate": 300, "staleError": 3600})
+        );
+    }
+}

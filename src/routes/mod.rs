@@ -1,0 +1,52 @@
+//! HTTP routes. Every protocol route exists with and without a leading `/{config}` segment;
+//! the handlers are the same, and the [`user_config::RequestConfig`] extractor tells them apart.
+
+pub mod assets;
+pub mod manifest;
+pub mod ops;
+pub mod resources;
+pub mod user_config;
+
+use actix_web::{FromRequest, Handler, Responder, guard, web};
+
+/// GET and HEAD: Stremio's player sends HEAD before GET, and a HEAD answer is a GET answer
+/// without its body (actix drops the body).
+pub fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The same route pattern without and with the config segment.
+pub fn with_config(pattern: &str) -> Vec<String> {
+    vec![pattern.to_owned(), format!("/{{config}}{pattern}")]
+}
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(get_or_head().to(ops::healthz)))
+        .service(web::resource("/readyz").route(get_or_head().to(ops::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(ops::metrics)))
+        .service(web::resource("/static/{file}").route(get_or_head().to(assets::serve)))
+        .service(
+            web::resource(with_config("/manifest.json"))
+                .route(get_or_head().to(manifest::manifest)),
+        );
+    resource_routes(cfg, "catalog", resources::catalog);
+    resource_routes(cfg, "meta", resources::meta);
+    resource_routes(cfg, "stream", resources::stream);
+}
+
+/// `/{resource}/{type}/{id}.json` and `/{resource}/{type}/{id}/{extra}.json`, each with and
+/// without config. The resource name is literal so that unknown resources fall through to the
+/// JSON 404.
+fn resource_routes<F, Args>(cfg: &mut web::ServiceConfig, resource: &str, handler: F)
+where
+    F: Handler<Args> + Clone,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    let mut patterns = with_config(&format!("/{resource}/{{type}}/{{id}}.json"));
+    patterns.extend(with_config(&format!(
+        "/{resource}/{{type}}/{{id}}/{{extra}}.json"
+    )));
+    cfg.service(web::resource(patterns).route(get_or_head().to(handler)));
+}

@@ -1,0 +1,56 @@
+//! Operations: liveness, readiness, metrics, and the middleware that feeds the HTTP metrics.
+
+use crate::{state::AppState, telemetry::route_label};
+use actix_web::{
+    Error, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web,
+};
+use serde_json::json;
+use std::time::Instant;
+
+/// `GET /healthz`: the process is up. Touches nothing, so it stays cheap under load.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"status": "ok"}))
+}
+
+/// `GET /readyz`: the process can serve. With the in-process cache there is nothing to check.
+pub async fn readyz() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"status": "ok", "cache": "memory"}))
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(state.metrics.render())
+}
+
+/// Middleware (for `from_fn`) counting every request by route pattern, method and status.
+pub async fn record_metrics(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let route = route_label(request.request());
+    let method = request.method().as_str().to_owned();
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(request).await?;
+    if let Some(state) = state {
+        state.metrics.http_request(
+            &route,
+            &method,
+            response.status().as_u16(),
+            started.elapsed(),
+        );
+    }
+    Ok(response)
+}

@@ -1,0 +1,39 @@
+//! The `{config}` path segment as an extractor.
+
+use crate::{error::ApiError, protocol::config::UserConfig, state::AppState};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use std::future::{Ready, ready};
+
+/// The config of a request: `None` on routes without a config segment.
+pub struct RequestConfig(pub Option<UserConfig>);
+
+impl RequestConfig {
+    /// The config, or the defaults when the URL has none.
+    pub fn or_default(self) -> UserConfig {
+        self.0.unwrap_or_default()
+    }
+}
+
+impl FromRequest for RequestConfig {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(extract(request))
+    }
+}
+
+fn extract(request: &HttpRequest) -> Result<RequestConfig, ApiError> {
+    if request.match_info().get("config").is_none() {
+        return Ok(RequestConfig(None));
+    }
+    // The segment is read raw from the path: decoding belongs to `UserConfig::decode`, which
+    // must see the percent-encoding to tell the SDK's encoding from base64url.
+    let raw = request.uri().path().split('/').nth(1).unwrap_or_default();
+    let state = request
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(ApiError::internal)?;
+    UserConfig::decode(raw, state.sealer.as_ref())
+        .map(|config| RequestConfig(Some(config)))
+        .map_err(|error| ApiError::bad_request(error.to_string()))
+}

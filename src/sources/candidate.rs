@@ -1,0 +1,30 @@
+//! What a source knows about one torrent for the requested video.
+
+use crate::protocol::{config::SourceId, stream::InfoHash};
+use std::collections::BTreeSet;
+
+/// One torrent — or one file of a multi-file torrent — reported by one or more sources.
+///
+/// Two candidates with the same `info_hash` and `file_idx` are the same stream; two different
+/// files of one torrent are not (a season pack has one per episode).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub info_hash: InfoHash,
+    /// Index of the video file inside the torrent, when the source knows it.
+    pub file_idx: Option<u32>,
+    /// The release name, e.g. `Movie.2019.1080p.BluRay.x264-GROUP`.
+    pub title: String,
+    /// The video file's name inside the torrent, when known and different from the title.
+    pub filename: Option<String>,
+    /// Size in bytes: of the video file when known, else of the whole torrent.
+    pub size: Option<u64>,
+    /// Whether `size` is the size of the one video file (true) or of the whole torrent.
+    pub size_is_file: bool,
+    pub seeders: Option<u32>,
+    /// Every source that reported this torrent.
+    pub sources: BTreeSet<SourceId>,
+    /// Tracker announce URLs (without the `tracker:` prefix).
+    pub trackers: Vec<String>,
+    /// The indexer a source reports the torrent from (Torrentio's `⚙️` provider, e.g. `1337x`).
+    pub provider: Option<String>,
+}
