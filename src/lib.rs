@@ -8,6 +8,7 @@
 pub mod error;
 pub mod metrics;
 pub mod protocol;
+pub mod ranking;
 pub mod routes;
 pub mod settings;
 pub mod sources;

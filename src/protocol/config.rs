@@ -169,7 +169,9 @@ impl UserConfig {
         self.realdebrid.is_some()
     }
 
-    fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+    /// Parses and validates config JSON (what every encoding decodes to, and what the
+    /// configure page's form is turned into).
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
         let deserializer = &mut serde_json::Deserializer::from_slice(json);
         let config: Self = serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let field = error.path().to_string();

@@ -1,0 +1,317 @@
+//! Real-Debrid account and torrent state: the per-torrent state machine of upstream-apis.md
+//! §1.3 (magnet_conversion → waiting_files_selection → downloaded | queued → downloading) and its
+//! JSON renderings.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::common::{js_date, unix_now};
+
+/// Where a torrent is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Phase {
+    /// Fetching metadata; `polls_left` more `info` calls answer `magnet_conversion`.
+    Converting { polls_left: u32 },
+    WaitingSelection,
+    Queued,
+    Downloading { progress: u32 },
+    Downloaded,
+}
+
+/// One torrent in one user's account.
+#[derive(Debug, Clone)]
+pub(crate) struct Torrent {
+    pub(crate) id: String,
+    pub(crate) hash: String,
+    pub(crate) filename: String,
+    pub(crate) files: Vec<(String, u64)>,
+    /// Selected file ids (1-based), ascending.
+    pub(crate) selected: Vec<u32>,
+    pub(crate) phase: Phase,
+    pub(crate) cached: bool,
+    pub(crate) added: u64,
+    pub(crate) ended: Option<u64>,
+    /// One `https://real-debrid.com/d/<ID>` per selected file, in file order.
+    pub(crate) links: Vec<String>,
+}
+
+/// Per-hash knobs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HashInfo {
+    pub(crate) name: Option<String>,
+    pub(crate) files: Option<Vec<(String, u64)>>,
+    pub(crate) cached: bool,
+    pub(crate) infringing: bool,
+    pub(crate) status_override: Option<String>,
+}
+
+/// One API token's account.
+#[derive(Debug)]
+pub(crate) struct Account {
+    /// Oldest first.
+    pub(crate) torrents: Vec<Torrent>,
+    pub(crate) permission_denied: bool,
+    pub(crate) traffic_exhausted: bool,
+    pub(crate) window_start: Instant,
+    pub(crate) window_count: u32,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self {
+            torrents: Vec::new(),
+            permission_denied: false,
+            traffic_exhausted: false,
+            window_start: Instant::now(),
+            window_count: 0,
+        }
+    }
+}
+
+/// What a `https://real-debrid.com/d/<ID>` link points at.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkTarget {
+    pub(crate) filename: String,
+    pub(crate) bytes: u64,
+}
+
+/// All state of the RD fake.
+#[derive(Debug)]
+pub(crate) struct RdState {
+    pub(crate) accounts: HashMap<String, Account>,
+    pub(crate) hashes: HashMap<String, HashInfo>,
+    pub(crate) links: HashMap<String, LinkTarget>,
+    pub(crate) downloads: HashMap<String, String>,
+    pub(crate) conversion_polls: u32,
+    pub(crate) rate_per_minute: u32,
+    pub(crate) retry_after: Option<u64>,
+    pub(crate) slots_full: bool,
+    pub(crate) hoster_unavailable: bool,
+    pub(crate) service_unavailable: bool,
+    next_id: u64,
+}
+
+impl Default for RdState {
+    fn default() -> Self {
+        Self {
+            accounts: HashMap::new(),
+            hashes: HashMap::new(),
+            links: HashMap::new(),
+            downloads: HashMap::new(),
+            conversion_polls: 1,
+            rate_per_minute: 250,
+            retry_after: None,
+            slots_full: false,
+            hoster_unavailable: false,
+            service_unavailable: false,
+            next_id: 0,
+        }
+    }
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const VIDEO_EXT: [&str; 6] = [".mkv", ".mp4", ".avi", ".m4v", ".ts", ".webm"];
+
+/// The file with a 1-based id.
+pub(crate) fn file_at(files: &[(String, u64)], id: u32) -> Option<&(String, u64)> {
+    (id as usize).checked_sub(1).and_then(|i| files.get(i))
+}
+
+/// Whether a path looks like a video file.
+pub(crate) fn is_video(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    VIDEO_EXT.iter().any(|e| p.ends_with(e))
+}
+
+impl RdState {
+    /// A fresh 13-char uppercase id, like RD's torrent, link and download ids.
+    pub(crate) fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        let digest = Sha256::digest(format!("rd-id-{}", self.next_id).as_bytes());
+        digest
+            .iter()
+            .take(13)
+            .map(|b| char::from(BASE32[usize::from(*b) % 32]))
+            .collect()
+    }
+
+    /// Creates a torrent for `hash` in `token`'s account (as addMagnet does) and returns its id.
+    pub(crate) fn create_torrent(&mut self, token: &str, hash: &str, dn: Option<String>) -> String {
+        let id = self.new_id();
+        let info = self.hashes.get(hash).cloned().unwrap_or_default();
+        let filename = info.name.or(dn).unwrap_or_else(|| hash.to_owned());
+        let files = info
+            .files
+            .unwrap_or_else(|| vec![(format!("/{filename}.mkv"), 1_500_000_000)]);
+        let polls = self.conversion_polls;
+        let phase = if polls == 0 {
+            Phase::WaitingSelection
+        } else {
+            Phase::Converting { polls_left: polls }
+        };
+        let torrent = Torrent {
+            id: id.clone(),
+            hash: hash.to_owned(),
+            filename,
+            files,
+            selected: Vec::new(),
+            phase,
+            cached: info.cached,
+            added: unix_now(),
+            ended: None,
+            links: Vec::new(),
+        };
+        self.accounts
+            .entry(token.to_owned())
+            .or_default()
+            .torrents
+            .push(torrent);
+        id
+    }
+
+    /// Marks files selected and moves the torrent on: cached → downloaded with links, uncached →
+    /// queued.
+    pub(crate) fn select(&mut self, token: &str, id: &str, ids: Vec<u32>) {
+        let mut new_links = Vec::new();
+        let Some(t) = self.torrent_mut(token, id) else {
+            return;
+        };
+        t.selected = ids;
+        t.selected.sort_unstable();
+        t.selected.dedup();
+        if t.cached {
+            t.phase = Phase::Downloaded;
+            t.ended = Some(unix_now());
+            for fid in t.selected.clone() {
+                if let Some((path, bytes)) = file_at(&t.files, fid) {
+                    let name = path.rsplit('/').next().unwrap_or(path).to_owned();
+                    new_links.push((name, *bytes));
+                }
+            }
+        } else {
+            t.phase = Phase::Queued;
+        }
+        let mut links = Vec::new();
+        for (filename, bytes) in new_links {
+            let lid = self.new_id();
+            self.links
+                .insert(lid.clone(), LinkTarget { filename, bytes });
+            links.push(format!("https://real-debrid.com/d/{lid}"));
+        }
+        if let Some(t) = self.torrent_mut(token, id) {
+            t.links = links;
+        }
+    }
+
+    /// A torrent of an account.
+    pub(crate) fn torrent_mut(&mut self, token: &str, id: &str) -> Option<&mut Torrent> {
+        self.accounts
+            .get_mut(token)?
+            .torrents
+            .iter_mut()
+            .find(|t| t.id == id)
+    }
+
+    /// The status string a torrent shows, after any per-hash override.
+    pub(crate) fn status(&self, t: &Torrent) -> String {
+        let over = self
+            .hashes
+            .get(&t.hash)
+            .and_then(|h| h.status_override.clone());
+        let base = match t.phase {
+            Phase::Converting { .. } => "magnet_conversion",
+            Phase::WaitingSelection => "waiting_files_selection",
+            Phase::Queued => "queued",
+            Phase::Downloading { .. } => "downloading",
+            Phase::Downloaded => "downloaded",
+        };
+        match over {
+            // A bad magnet fails once metadata conversion is over.
+            Some(o) if o == "magnet_error" && base != "magnet_conversion" => o,
+            // error / virus / dead appear once files are selected.
+            Some(o)
+                if o != "magnet_error"
+                    && !matches!(base, "magnet_conversion" | "waiting_files_selection") =>
+            {
+                o
+            }
+            _ => base.to_owned(),
+        }
+    }
+
+    /// Renders a torrent; `full` adds the `info`-only fields (files, original_*).
+    pub(crate) fn render(&self, t: &Torrent, full: bool) -> Value {
+        let status = self.status(t);
+        let converting = matches!(t.phase, Phase::Converting { .. });
+        let progress = match t.phase {
+            Phase::Downloading { progress } => progress,
+            Phase::Downloaded => 100,
+            _ => 0,
+        };
+        let selected_bytes: u64 = t
+            .selected
+            .iter()
+            .filter_map(|i| file_at(&t.files, *i).map(|f| f.1))
+            .sum();
+        let total: u64 = if converting {
+            0
+        } else {
+            t.files.iter().map(|f| f.1).sum()
+        };
+        let dead_links = status == "error" || status == "virus" || status == "magnet_error";
+        let links: &[String] = if dead_links { &[] } else { &t.links };
+        let mut v = json!({
+            "id": t.id, "filename": t.filename, "hash": t.hash, "bytes": selected_bytes,
+            "host": "real-debrid.com", "split": 2000, "progress": progress, "status": status,
+            "added": js_date(t.added), "links": links,
+        });
+        if full {
+            v["original_filename"] = json!(t.filename);
+            v["original_bytes"] = json!(total);
+            // `files` is empty while the magnet is being converted.
+            let files: Vec<Value> = if converting {
+                Vec::new()
+            } else {
+                t.files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (path, bytes))| {
+                        let id = i as u32 + 1;
+                        let sel = u8::from(t.selected.contains(&id));
+                        json!({"id": id, "path": path, "bytes": bytes, "selected": sel})
+                    })
+                    .collect()
+            };
+            v["files"] = json!(files);
+        }
+        if let Some(e) = t.ended {
+            v["ended"] = json!(js_date(e));
+        }
+        if let Phase::Downloading { progress } = t.phase {
+            v["speed"] = json!(u64::from(100 - progress.min(99)) * 125_000);
+        }
+        if matches!(t.phase, Phase::Downloading { .. } | Phase::Converting { .. }) {
+            v["seeders"] = json!(12);
+        }
+        v
+    }
+
+    /// Advances a torrent by one `info` poll (after the current state was rendered).
+    pub(crate) fn advance(t: &mut Torrent) {
+        t.phase = match t.phase {
+            Phase::Converting { polls_left } if polls_left > 1 => Phase::Converting {
+                polls_left: polls_left - 1,
+            },
+            Phase::Converting { .. } => Phase::WaitingSelection,
+            // Uncached torrents crawl and never finish: a test must not wait on a real download.
+            Phase::Queued => Phase::Downloading { progress: 5 },
+            Phase::Downloading { progress } => Phase::Downloading {
+                progress: (progress + 5).min(99),
+            },
+            ref p => p.clone(),
+        };
+    }
+}

@@ -1,0 +1,1 @@
+//! Ranking: parse release names, filter by the user config, sort, and present as streams.
