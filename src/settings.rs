@@ -58,6 +58,65 @@ pub struct Settings {
     /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
     #[serde(default = "defaults::dmm_min_interval_ms")]
     pub dmm_min_interval_ms: u64,
+
+    // --- Cache (src/cache): Redis connection, in-process tier, single-flight, TTLs. ---
+    /// `REDIS_POOL_SIZE`: most connections one instance opens to Redis.
+    #[serde(default = "cache_defaults::redis_pool_size")]
+    pub redis_pool_size: usize,
+    /// `REDIS_TIMEOUT_MS`: the most one Redis operation (pool wait, connect and command) may
+    /// take before Ferrio carries on without it.
+    #[serde(default = "cache_defaults::redis_timeout_ms")]
+    pub redis_timeout_ms: u64,
+    /// `REDIS_RETRY_MS`: how often an unreachable Redis is probed until it answers again.
+    #[serde(default = "cache_defaults::redis_retry_ms")]
+    pub redis_retry_ms: u64,
+    /// `CACHE_MEMORY_MB`: bound of the in-process cache tier, in MiB.
+    #[serde(default = "cache_defaults::cache_memory_mb")]
+    pub cache_memory_mb: u64,
+    /// `CACHE_FRONT_TTL_MS`: how long the in-process tier in front of Redis keeps an entry.
+    #[serde(default = "cache_defaults::cache_front_ttl_ms")]
+    pub cache_front_ttl_ms: u64,
+    /// `CACHE_LOCK_TTL_MS`: lifetime of the cross-instance fetch lock.
+    #[serde(default = "cache_defaults::cache_lock_ttl_ms")]
+    pub cache_lock_ttl_ms: u64,
+    /// `CACHE_LOCK_WAIT_MS`: how long an instance waits for another's fetch before its own.
+    #[serde(default = "cache_defaults::cache_lock_wait_ms")]
+    pub cache_lock_wait_ms: u64,
+    /// `CACHE_LOCK_POLL_MS`: how often a waiting instance looks for the other's result.
+    #[serde(default = "cache_defaults::cache_lock_poll_ms")]
+    pub cache_lock_poll_ms: u64,
+    /// `CACHE_STALE_SECS`: how long past its freshness an entry is served while refreshed.
+    #[serde(default = "cache_defaults::cache_stale_secs")]
+    pub cache_stale_secs: u64,
+    /// `CACHE_STALE_IF_ERROR_SECS`: how long past its freshness an entry is served while its
+    /// source fails.
+    #[serde(default = "cache_defaults::cache_stale_if_error_secs")]
+    pub cache_stale_if_error_secs: u64,
+    /// `CACHE_FAILURE_TTL_SECS`: how long a failed source call is remembered.
+    #[serde(default = "cache_defaults::cache_failure_ttl_secs")]
+    pub cache_failure_ttl_secs: u64,
+    /// `CACHE_DMM_TTL_SECS`: freshness of a DMM answer.
+    #[serde(default = "cache_defaults::cache_dmm_ttl_secs")]
+    pub cache_dmm_ttl_secs: u64,
+    /// `CACHE_DMM_PENDING_TTL_SECS`: freshness of a DMM answer while DMM is still searching.
+    #[serde(default = "cache_defaults::cache_dmm_pending_ttl_secs")]
+    pub cache_dmm_pending_ttl_secs: u64,
+    /// `CACHE_YTS_TTL_SECS`: freshness of a YTS answer with releases.
+    #[serde(default = "cache_defaults::cache_yts_ttl_secs")]
+    pub cache_yts_ttl_secs: u64,
+    /// `CACHE_YTS_EMPTY_TTL_SECS`: freshness of an empty YTS answer.
+    #[serde(default = "cache_defaults::cache_yts_empty_ttl_secs")]
+    pub cache_yts_empty_ttl_secs: u64,
+    /// `CACHE_TORRENTIO_TTL_SECS`: freshness of a Torrentio answer with releases.
+    #[serde(default = "cache_defaults::cache_torrentio_ttl_secs")]
+    pub cache_torrentio_ttl_secs: u64,
+    /// `CACHE_TORRENTIO_EMPTY_TTL_SECS`: freshness of an empty Torrentio answer.
+    #[serde(default = "cache_defaults::cache_torrentio_empty_ttl_secs")]
+    pub cache_torrentio_empty_ttl_secs: u64,
+    /// `CACHE_DMM_TOKEN_MARGIN_SECS`: a DMM challenge token is dropped this long before it
+    /// expires, so no search is sent with a token that dies on the way.
+    #[serde(default = "cache_defaults::cache_dmm_token_margin_secs")]
+    pub cache_dmm_token_margin_secs: u64,
 }
 
 /// A setting that could not be read; the message names the variable.
@@ -75,9 +134,16 @@ impl Settings {
     pub fn from_iter(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, SettingsError> {
-        let vars = vars.into_iter().filter(|(_, value)| !value.is_empty());
-        let settings: Settings =
-            envy::from_iter(vars).map_err(|error| SettingsError(describe(error)))?;
+        let vars: Vec<(String, String)> = vars
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        let settings: Settings = envy::from_iter(vars.clone()).map_err(|error| {
+            SettingsError(match culprit(&vars) {
+                Some(name) => format!("{name}: {error}"),
+                None => error.to_string(),
+            })
+        })?;
         settings.validate()?;
         Ok(settings)
     }
@@ -119,39 +185,12 @@ impl Settings {
     }
 }
 
-/// envy names the field in lowercase; name the environment variable the user actually set.
-fn describe(error: envy::Error) -> String {
-    match error {
-        envy::Error::MissingValue(field) => format!("{} is required", field.to_uppercase()),
-        envy::Error::Custom(message) => uppercase_field_names(&message),
-    }
-}
-
-/// envy's custom messages end with "... for field <name>"-like text in lowercase; the variable
-/// name in upper case is what the operator has to look for.
-fn uppercase_field_names(message: &str) -> String {
-    const FIELDS: [&str; 12] = [
-        "host",
-        "port",
-        "public_url",
-        "redis_url",
-        "dmm_url",
-        "yts_url",
-        "torrentio_url",
-        "realdebrid_url",
-        "config_secret",
-        "log_format",
-        "request_deadline_ms",
-        "source_timeout_ms",
-    ];
-    let named = FIELDS
-        .iter()
-        .chain(["dmm_min_interval_ms"].iter())
-        .find(|field| message.contains(&format!("`{field}`")) || message.ends_with(*field));
-    match named {
-        Some(field) => format!("{}: {message}", field.to_uppercase()),
-        None => message.to_owned(),
-    }
+/// envy's messages say what was wrong but not with which variable. Every setting has a
+/// default, so each variable can be tried on its own: the one that fails alone is the culprit.
+fn culprit(vars: &[(String, String)]) -> Option<&str> {
+    vars.iter()
+        .find(|pair| envy::from_iter::<_, Settings>([(*pair).clone()]).is_err())
+        .map(|(name, _)| name.as_str())
 }
 
 mod defaults {
@@ -188,6 +227,64 @@ mod defaults {
     }
     pub fn dmm_min_interval_ms() -> u64 {
         2_000
+    }
+}
+
+/// Defaults of the cache settings, apart from the others so the cache's block stays in one place.
+mod cache_defaults {
+    pub fn redis_pool_size() -> usize {
+        16
+    }
+    pub fn redis_timeout_ms() -> u64 {
+        100
+    }
+    pub fn redis_retry_ms() -> u64 {
+        1_000
+    }
+    pub fn cache_memory_mb() -> u64 {
+        256
+    }
+    pub fn cache_front_ttl_ms() -> u64 {
+        2_000
+    }
+    pub fn cache_lock_ttl_ms() -> u64 {
+        10_000
+    }
+    pub fn cache_lock_wait_ms() -> u64 {
+        5_000
+    }
+    pub fn cache_lock_poll_ms() -> u64 {
+        20
+    }
+    pub fn cache_stale_secs() -> u64 {
+        3_600
+    }
+    pub fn cache_stale_if_error_secs() -> u64 {
+        86_400
+    }
+    pub fn cache_failure_ttl_secs() -> u64 {
+        30
+    }
+    pub fn cache_dmm_ttl_secs() -> u64 {
+        600
+    }
+    pub fn cache_dmm_pending_ttl_secs() -> u64 {
+        60
+    }
+    pub fn cache_yts_ttl_secs() -> u64 {
+        21_600
+    }
+    pub fn cache_yts_empty_ttl_secs() -> u64 {
+        3_600
+    }
+    pub fn cache_torrentio_ttl_secs() -> u64 {
+        3_600
+    }
+    pub fn cache_torrentio_empty_ttl_secs() -> u64 {
+        60
+    }
+    pub fn cache_dmm_token_margin_secs() -> u64 {
+        30
     }
 }
 

@@ -57,10 +57,9 @@ impl VideoId {
     /// Parses a stream id for a type: `tt…` for movies, `tt…:season:episode` for series.
     pub fn parse(media_type: &str, id: &str) -> Result<Self, RequestError> {
         if !id.starts_with("tt") {
-            return Err(RequestError::Unsupported(format!(
-                "ids of this kind are not served: {}",
-                id_prefix(id)
-            )));
+            return Err(RequestError::Unsupported(
+                "only IMDb ids (tt…) are served".into(),
+            ));
         }
         let mut parts = id.split(':');
         let show = parts.next().and_then(ImdbId::parse);
@@ -84,9 +83,9 @@ impl VideoId {
                     ""
                 }
             ))),
-            _ => Err(RequestError::Unsupported(format!(
-                "type not served: {media_type}"
-            ))),
+            _ => Err(RequestError::Unsupported(
+                "only movie and series streams are served".into(),
+            )),
         }
     }
 
@@ -109,14 +108,6 @@ impl fmt::Display for VideoId {
             } => write!(f, "{show}:{season}:{episode}"),
         }
     }
-}
-
-/// The prefix of an unsupported id, for error messages: never the whole id, which is user input.
-fn id_prefix(id: &str) -> String {
-    id.chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .take(16)
-        .collect()
 }
 
 /// The `extra` properties Ferrio understands. Unknown names are ignored, as Stremio adds new
@@ -231,7 +222,7 @@ mod tests {
     #[test]
     fn unknown_prefixes_and_types_are_not_served() {
         assert!(
-            matches!(VideoId::parse("movie", "kitsu:1"), Err(RequestError::Unsupported(m)) if m.contains("kitsu"))
+            matches!(VideoId::parse("movie", "kitsu:1"), Err(RequestError::Unsupported(m)) if m.contains("tt"))
         );
         assert!(matches!(
             VideoId::parse("tv", "tt1"),

@@ -1,5 +1,6 @@
 //! Files shipped inside the binary and served under `/static/`: the logo and background the
-//! manifest points at. Embedding them keeps the container a single file.
+//! manifest points at, and the Real-Debrid status videos. Embedding them keeps the container a
+//! single file.
 
 use crate::error::ApiError;
 use actix_web::{HttpResponse, http::header, web};
@@ -9,6 +10,16 @@ struct Asset {
     name: &'static str,
     content_type: &'static str,
     bytes: &'static [u8],
+}
+
+macro_rules! video {
+    ($name:literal) => {
+        Asset {
+            name: concat!("status/", $name),
+            content_type: "video/mp4",
+            bytes: include_bytes!(concat!("../../static/status/", $name)),
+        }
+    };
 }
 
 const ASSETS: &[Asset] = &[
@@ -22,6 +33,15 @@ const ASSETS: &[Asset] = &[
         content_type: "image/png",
         bytes: include_bytes!("../../static/background.png"),
     },
+    video!("downloading.mp4"),
+    video!("access-denied.mp4"),
+    video!("infringing.mp4"),
+    video!("limits.mp4"),
+    video!("too-big.mp4"),
+    video!("no-video.mp4"),
+    video!("magnet-failed.mp4"),
+    video!("unavailable.mp4"),
+    video!("unexpected.mp4"),
 ];
 
 /// `GET /static/{file}`. Assets never change within a version, so clients may keep them a day.
@@ -34,4 +54,21 @@ pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, ApiError> {
         .content_type(asset.content_type)
         .insert_header((header::CACHE_CONTROL, "max-age=86400, public"))
         .body(asset.bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::debrid::status::StatusVideo;
+
+    #[test]
+    fn every_status_video_is_embedded() {
+        for video in StatusVideo::ALL {
+            let asset = ASSETS.iter().find(|asset| asset.name == video.file());
+            assert!(
+                asset.is_some_and(|asset| asset.bytes.len() > 1000),
+                "{video:?}"
+            );
+        }
+    }
 }

@@ -1,0 +1,143 @@
+//! The per-token request budget. Real-Debrid allows 250 requests a minute per token and counts
+//! refused requests too, so a client that retries a 429 at once only digs deeper. Every call
+//! for one token goes through one bucket here, and a 429 closes the bucket until Retry-After
+//! (or an exponential backoff when Real-Debrid sends none).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Bucket size: DMM's notes say Real-Debrid's own bucket takes about 22 requests per 10 s.
+const BURST: f64 = 20.0;
+/// Refill rate: 4 a second is 240 a minute, under the 250 limit.
+const PER_SECOND: f64 = 4.0;
+/// Longest exponential backoff after repeated 429s without Retry-After.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+struct Bucket {
+    tokens: f64,
+    refilled: Instant,
+    closed_until: Option<Instant>,
+    consecutive_429: u32,
+}
+
+/// Per-token buckets, keyed by a digest of the token so the map never holds a token.
+#[derive(Default)]
+pub struct Budget {
+    buckets: Mutex<HashMap<[u8; 32], Bucket>>,
+}
+
+/// When a call may be made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Permit {
+    /// Now.
+    Granted,
+    /// After this wait (the caller decides whether it can afford it).
+    After(Duration),
+}
+
+impl Budget {
+    /// Takes one request from the token's bucket, or says how long until one is free.
+    pub fn acquire(&self, key: [u8; 32]) -> Permit {
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bucket = buckets.entry(key).or_insert(Bucket {
+            tokens: BURST,
+            refilled: now,
+            closed_until: None,
+            consecutive_429: 0,
+        });
+        if let Some(until) = bucket.closed_until.filter(|until| *until > now) {
+            return Permit::After(until - now);
+        }
+        let elapsed = now.duration_since(bucket.refilled).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * PER_SECOND).min(BURST);
+        bucket.refilled = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Permit::Granted
+        } else {
+            Permit::After(Duration::from_secs_f64((1.0 - bucket.tokens) / PER_SECOND))
+        }
+    }
+
+    /// Records a 429: no call for this token until Retry-After, or 1 s, 2 s, 4 s … (≤ 60 s).
+    pub fn rate_limited(&self, key: [u8; 32], retry_after: Option<Duration>) {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(bucket) = buckets.get_mut(&key) {
+            bucket.consecutive_429 = bucket.consecutive_429.saturating_add(1);
+            let backoff =
+                Duration::from_secs(1u64 << bucket.consecutive_429.min(6).saturating_sub(1));
+            let wait = retry_after.unwrap_or(backoff).min(MAX_BACKOFF);
+            bucket.closed_until = Some(Instant::now() + wait);
+            bucket.tokens = 0.0;
+        }
+    }
+
+    /// Records an answer that was not a 429, ending any backoff streak.
+    pub fn answered(&self, key: [u8; 32]) {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(bucket) = buckets.get_mut(&key) {
+            bucket.consecutive_429 = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: [u8; 32] = [7; 32];
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_allowed_then_calls_are_paced() {
+        let budget = Budget::default();
+        for _ in 0..20 {
+            assert_eq!(budget.acquire(KEY), Permit::Granted);
+        }
+        let Permit::After(wait) = budget.acquire(KEY) else {
+            panic!("the 21st call must wait")
+        };
+        assert!(wait <= Duration::from_millis(250), "{wait:?}");
+        tokio::time::advance(wait).await;
+        assert_eq!(budget.acquire(KEY), Permit::Granted);
+        assert_eq!(
+            budget.acquire([8; 32]),
+            Permit::Granted,
+            "tokens have separate buckets"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_closes_the_bucket_with_retry_after_or_exponential_backoff() {
+        let budget = Budget::default();
+        assert_eq!(budget.acquire(KEY), Permit::Granted);
+        budget.rate_limited(KEY, Some(Duration::from_secs(5)));
+        assert_eq!(budget.acquire(KEY), Permit::After(Duration::from_secs(5)));
+        tokio::time::advance(Duration::from_secs(5)).await;
+        budget.rate_limited(KEY, None);
+        assert_eq!(
+            budget.acquire(KEY),
+            Permit::After(Duration::from_secs(2)),
+            "second 429 in a row"
+        );
+        tokio::time::advance(Duration::from_secs(2)).await;
+        budget.answered(KEY);
+        budget.rate_limited(KEY, None);
+        assert_eq!(
+            budget.acquire(KEY),
+            Permit::After(Duration::from_secs(1)),
+            "streak was reset"
+        );
+    }
+}

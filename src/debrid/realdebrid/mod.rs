@@ -1,0 +1,254 @@
+//! The Real-Debrid REST client: typed calls, errors mapped from `error_code`, and one request
+//! budget per token.
+
+pub mod budget;
+pub mod error;
+pub mod types;
+
+use crate::{metrics::Metrics, protocol::config::DebridToken, upstream::endpoint};
+use budget::{Budget, Permit};
+use error::ErrorBody;
+pub use error::RdError;
+use reqwest::{Method, RequestBuilder, Response, StatusCode, header::RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::{sync::Arc, time::Duration};
+use tokio::time::Instant;
+use types::{Added, TorrentInfo, TorrentSummary, Unrestricted, User};
+use url::Url;
+
+/// The longest a call waits for its token's budget before giving up without calling.
+const MAX_BUDGET_WAIT: Duration = Duration::from_secs(2);
+
+/// A page of the user's torrents and the total count from `X-Total-Count`.
+#[derive(Debug, Clone)]
+pub struct TorrentPage {
+    pub torrents: Vec<TorrentSummary>,
+    pub total: u64,
+}
+
+/// Real-Debrid client. Cheap to clone.
+#[derive(Clone)]
+pub struct RealDebrid {
+    http: reqwest::Client,
+    base: Url,
+    timeout: Duration,
+    metrics: Metrics,
+    budget: Arc<Budget>,
+}
+
+impl RealDebrid {
+    /// A client for `base` (e.g. `https://api.real-debrid.com/rest/1.0`).
+    pub fn new(http: reqwest::Client, base: Url, timeout: Duration, metrics: Metrics) -> Self {
+        Self {
+            http,
+            base,
+            timeout,
+            metrics,
+            budget: Arc::default(),
+        }
+    }
+
+    /// `GET /user`: checks the token.
+    pub async fn user(&self, token: &DebridToken) -> Result<User, RdError> {
+        self.json(token, Method::GET, &["user"], |request| request)
+            .await
+    }
+
+    /// `GET /torrents`: one page of the account's torrents, newest first.
+    pub async fn torrents(
+        &self,
+        token: &DebridToken,
+        page: u32,
+        limit: u32,
+    ) -> Result<TorrentPage, RdError> {
+        let query = [
+            ("page", page.max(1).to_string()),
+            ("limit", limit.to_string()),
+        ];
+        let response = self
+            .send(token, Method::GET, &["torrents"], |request| {
+                request.query(&query)
+            })
+            .await?;
+        let total = header_number(&response, "x-total-count");
+        // An empty account may answer 204, or 200 with something that is not an array.
+        let torrents = if response.status() == StatusCode::NO_CONTENT {
+            Vec::new()
+        } else {
+            let value: serde_json::Value = read_json(response).await?;
+            parse_list(value)
+        };
+        Ok(TorrentPage {
+            total: total.unwrap_or(torrents.len() as u64),
+            torrents,
+        })
+    }
+
+    /// `GET /torrents/info/{id}`.
+    pub async fn torrent_info(
+        &self,
+        token: &DebridToken,
+        id: &str,
+    ) -> Result<TorrentInfo, RdError> {
+        self.json(token, Method::GET, &["torrents", "info", id], |request| {
+            request
+        })
+        .await
+    }
+
+    /// `POST /torrents/addMagnet` with a bare magnet for the hash (Real-Debrid finds peers).
+    pub async fn add_magnet(&self, token: &DebridToken, info_hash: &str) -> Result<Added, RdError> {
+        let magnet = format!("magnet:?xt=urn:btih:{info_hash}");
+        self.json(token, Method::POST, &["torrents", "addMagnet"], |request| {
+            request.form(&[("magnet", magnet.as_str())])
+        })
+        .await
+    }
+
+    /// `POST /torrents/selectFiles/{id}` with 1-based file ids. 202 (already done) is success.
+    pub async fn select_files(
+        &self,
+        token: &DebridToken,
+        id: &str,
+        files: &[u32],
+    ) -> Result<(), RdError> {
+        let files = files
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.send(
+            token,
+            Method::POST,
+            &["torrents", "selectFiles", id],
+            |request| request.form(&[("files", files.as_str())]),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `DELETE /torrents/delete/{id}`.
+    pub async fn delete_torrent(&self, token: &DebridToken, id: &str) -> Result<(), RdError> {
+        self.send(
+            token,
+            Method::DELETE,
+            &["torrents", "delete", id],
+            |request| request,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `POST /unrestrict/link`: a torrent's `https://real-debrid.com/d/…` link to a download URL.
+    pub async fn unrestrict(
+        &self,
+        token: &DebridToken,
+        link: &str,
+    ) -> Result<Unrestricted, RdError> {
+        self.json(token, Method::POST, &["unrestrict", "link"], |request| {
+            request.form(&[("link", link)])
+        })
+        .await
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        token: &DebridToken,
+        method: Method,
+        path: &[&str],
+        build: impl FnOnce(RequestBuilder) -> RequestBuilder,
+    ) -> Result<T, RdError> {
+        read_json(self.send(token, method, path, build).await?).await
+    }
+
+    /// Sends one call through the token's budget and maps any error answer.
+    async fn send(
+        &self,
+        token: &DebridToken,
+        method: Method,
+        path: &[&str],
+        build: impl FnOnce(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response, RdError> {
+        let key: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
+        self.wait_for_budget(key).await?;
+        let started = Instant::now();
+        let request = self
+            .http
+            .request(method, endpoint(&self.base, path))
+            .bearer_auth(token.expose())
+            .timeout(self.timeout);
+        let result = match build(request).send().await {
+            Ok(response) if response.status().is_success() => Ok(response),
+            Ok(response) => Err(error_from(response).await),
+            Err(error) if error.is_timeout() => Err(RdError::Timeout),
+            Err(_) => Err(RdError::Network),
+        };
+        match &result {
+            Err(RdError::TooManyRequests { retry_after }) => {
+                self.budget.rate_limited(key, *retry_after)
+            }
+            _ => self.budget.answered(key),
+        }
+        let outcome = result.as_ref().map_or_else(RdError::label, |_| "ok");
+        self.metrics
+            .upstream_call("realdebrid", outcome, started.elapsed());
+        if let Err(error) = &result {
+            tracing::debug!(endpoint = path[0], outcome, %error, "real-debrid call failed");
+        }
+        result
+    }
+
+    /// Waits for the token's budget when the wait is short; otherwise fails without calling,
+    /// which is what keeps a burst of taps from turning into a 429 storm.
+    async fn wait_for_budget(&self, key: [u8; 32]) -> Result<(), RdError> {
+        let deadline = Instant::now() + MAX_BUDGET_WAIT;
+        loop {
+            match self.budget.acquire(key) {
+                Permit::Granted => return Ok(()),
+                Permit::After(wait) if Instant::now() + wait <= deadline => {
+                    tokio::time::sleep(wait).await
+                }
+                Permit::After(wait) => {
+                    return Err(RdError::TooManyRequests {
+                        retry_after: Some(wait),
+                    });
+                }
+            }
+        }
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, RdError> {
+    let bytes = response.bytes().await.map_err(|_| RdError::Network)?;
+    serde_json::from_slice(&bytes).map_err(|error| RdError::BadResponse(error.to_string()))
+}
+
+async fn error_from(response: Response) -> RdError {
+    let status = response.status().as_u16();
+    let retry_after = header_number(&response, RETRY_AFTER.as_str()).map(Duration::from_secs);
+    let body = response.json::<ErrorBody>().await.ok();
+    RdError::from_response(status, body, retry_after)
+}
+
+fn header_number(response: &Response, name: &str) -> Option<u64> {
+    response
+        .headers()
+        .get(name)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Keeps the list items that parse; a non-array body is an empty list.
+fn parse_list(value: serde_json::Value) -> Vec<TorrentSummary> {
+    match value {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| serde_json::from_value(item).ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,47 @@
+//! The user's token travels in the URL path. Run the real binary with debug logging, send it
+//! every kind of request carrying a known fake token, and fail if the token or the config
+//! segment shows up anywhere in what the process wrote.
+
+mod common;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use common::spawn_binary;
+
+const TOKEN: &str = "LOGCANARYTOKEN7Q2W9E4R1T6Y3U8I5O0PZXCVBNM";
+
+#[tokio::test]
+async fn the_token_never_reaches_the_logs() {
+    let app = spawn_binary(|_| {}).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let good = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{TOKEN}"}}"#));
+    let bad = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{TOKEN}","sort":"{TOKEN}"}}"#));
+    let percent = format!("%7B%22realdebrid%22%3A%22{TOKEN}%22%7D");
+    let paths = [
+        format!("/{good}/manifest.json"),
+        format!("/{good}/stream/movie/tt0111161.json"),
+        format!("/{good}/stream/series/tt0903747%3A1%3A3.json"),
+        format!("/{good}/catalog/movie/yts-popular/skip=100.json"),
+        format!("/{good}/configure"),
+        format!("/{percent}/stream/movie/tt0111161.json"),
+        format!("/{bad}/manifest.json"),
+        format!("/{good}/stream/movie/{TOKEN}.json"),
+        format!("/{good}/no/such/route/{TOKEN}"),
+    ];
+    let mut statuses = Vec::new();
+    for path in &paths {
+        let response = client.get(format!("{}{path}", app.address)).send().await.expect("request");
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses.contains(&200) && statuses.contains(&400) && statuses.contains(&404), "{statuses:?}");
+
+    let logs = app.logs();
+    assert!(logs.contains("http_request"), "request spans were logged:\n{logs}");
+    assert!(logs.contains("/stream/{type}/{id}.json"), "route patterns are logged");
+    assert!(!logs.contains(TOKEN), "the token leaked into the logs:\n{logs}");
+    for segment in [&good, &bad, &percent] {
+        assert!(!logs.contains(segment.as_str()), "a config segment leaked into the logs");
+    }
+}
