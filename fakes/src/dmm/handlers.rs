@@ -89,6 +89,12 @@ enum Item<'a> {
     Bad(Value),
 }
 
+/// The 200 body.
+#[derive(Serialize)]
+struct Results<'a> {
+    results: Vec<Item<'a>>,
+}
+
 impl DmmInner {
     fn challenge(&self, req: &Request) -> ResponseTemplate {
         if req.method.as_str() != "GET" {
@@ -107,7 +113,7 @@ impl DmmInner {
         let reset_ms = match st.ip_limit {
             Some(interval) => match check_ip_limit(&mut st, interval, &client_ip(req)) {
                 Ok(reset) => Some(reset),
-                Err(resp) => return resp,
+                Err(wait) => return rate_limited(wait),
             },
             None => None,
         };
@@ -176,7 +182,9 @@ impl DmmInner {
             let bad = json!({"hash": 1_234_567_890_u64, "title": "Malformed.Numeric.Hash.1080p", "fileSize": 1024.0});
             items.insert(1.min(items.len()), Item::Bad(bad));
         }
-        with_rl(json(200, &json!({ "results": items })))
+        // Serialised straight from the structs (not via `Value`, whose maps sort keys) so the
+        // key order is DMM's `hash`, `title`, `fileSize`.
+        with_rl(json(200, &Results { results: items }))
     }
 
     /// `POST /api/availability/check`.
@@ -208,7 +216,8 @@ impl DmmInner {
                 None => return json(400, &json!({"error": "Invalid hash format", "hash": h})),
             }
         }
-        wanted.dedup();
+        let mut seen = std::collections::HashSet::new();
+        wanted.retain(|h| seen.insert(h.clone()));
         let st = lock(&self.state);
         let available: Vec<Value> = wanted
             .iter()
@@ -247,27 +256,30 @@ fn select(stored: Vec<DmmResult>, max_gb: u64, page: usize) -> Vec<DmmResult> {
         .collect()
 }
 
-/// One-request-per-interval limiter keyed by client IP. `Ok` carries the window reset (epoch ms).
-fn check_ip_limit(
-    st: &mut DmmState,
-    interval: Duration,
-    ip: &str,
-) -> Result<u64, ResponseTemplate> {
+/// One-request-per-interval limiter keyed by client IP. `Ok` carries the window reset (epoch
+/// ms); `Err` the time left to wait.
+fn check_ip_limit(st: &mut DmmState, interval: Duration, ip: &str) -> Result<u64, Duration> {
     let now = Instant::now();
-    let now_ms = crate::common::unix_now() * 1000;
     if let Some(last) = st.ip_last.get(ip) {
         let elapsed = now.duration_since(*last);
         if elapsed < interval {
-            let wait = interval - elapsed;
-            let reset = now_ms + wait.as_millis() as u64;
-            let retry = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let resp = json(429, &json!({"error": "Rate limit exceeded"}))
-                .insert_header("retry-after", retry.max(1).to_string());
-            return Err(rate_headers(resp, 0, reset));
+            return Err(interval - elapsed);
         }
     }
     st.ip_last.insert(ip.to_owned(), now);
-    Ok(now_ms + interval.as_millis() as u64)
+    Ok(unix_ms() + interval.as_millis() as u64)
+}
+
+/// 429 `{"error":"Rate limit exceeded"}` with `Retry-After` (whole seconds, rounded up).
+fn rate_limited(wait: Duration) -> ResponseTemplate {
+    let retry = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let resp = json(429, &json!({"error": "Rate limit exceeded"}))
+        .insert_header("retry-after", retry.max(1).to_string());
+    rate_headers(resp, 0, unix_ms() + wait.as_millis() as u64)
+}
+
+fn unix_ms() -> u64 {
+    crate::common::unix_now() * 1000
 }
 
 fn rate_headers(t: ResponseTemplate, remaining: u32, reset_ms: u64) -> ResponseTemplate {

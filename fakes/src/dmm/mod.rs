@@ -91,9 +91,16 @@ pub struct DmmFake {
 }
 
 impl DmmFake {
-    /// Starts an empty fake on 127.0.0.1 with a random port (no titles: every search answers
-    /// 204 `status: requested`). [`crate::Fakes::start`] seeds the standard fixtures.
+    /// Starts the fake on 127.0.0.1 (random port), seeded with the standard fixtures of
+    /// [`crate::fixtures`].
     pub async fn start() -> Self {
+        let fake = Self::start_empty().await;
+        crate::fixtures::seed_dmm(&fake);
+        fake
+    }
+
+    /// Starts the fake with no titles: every search answers 204 `status: requested`.
+    pub async fn start_empty() -> Self {
         let inner = Arc::new(DmmInner::default());
         let server = start_server(inner.clone()).await;
         Self { server, inner }
@@ -158,7 +165,9 @@ impl DmmFake {
 
     /// Sets (replaces) the results for a movie. An empty list makes the title answer 204.
     pub fn put_movie(&self, imdb: &str, results: Vec<DmmResult>) {
-        lock(&self.inner.state).movies.insert(imdb.to_owned(), results);
+        lock(&self.inner.state)
+            .movies
+            .insert(imdb.to_owned(), results);
     }
 
     /// Sets (replaces) the results for one season of a series.
@@ -186,7 +195,9 @@ impl DmmFake {
     }
 
     /// Turns on DMM's per-IP limit on the torrents endpoints (the real one is 1 request per 2 s);
-    /// `None` (the default) turns it off so ordinary tests need not pace themselves.
+    /// `None` (the default) turns it off so ordinary tests need not pace themselves. While on,
+    /// answers also carry DMM's `X-RateLimit-Limit/Remaining/Reset` headers. The client IP comes
+    /// from `cf-connecting-ip`, `x-real-ip` or `x-forwarded-for`, else counts as loopback.
     pub fn set_ip_rate_limit(&self, interval: Option<Duration>) {
         let mut st = lock(&self.inner.state);
         st.ip_limit = interval;

@@ -3,7 +3,9 @@
 //! codes (451 infringing, 509 slots, 503 hoster) and the disabled instantAvailability endpoint.
 
 mod handlers;
+mod render;
 mod state;
+mod torrents;
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -19,8 +21,8 @@ const PREFIX: &str = "/rest/1.0";
 pub(crate) struct RdInner {
     knobs: Knobs,
     state: Mutex<RdState>,
-    /// `http://127.0.0.1:<port>`, for the `uri` and `download` URLs the fake hands out.
-    root: OnceLock<String>,
+    /// `http://127.0.0.1:<port>/rest/1.0`, for the `uri` and `download` URLs the fake hands out.
+    base: OnceLock<String>,
 }
 
 /// A torrent in a fake account, as seen by tests.
@@ -57,11 +59,11 @@ impl RealDebridFake {
         let inner = Arc::new(RdInner {
             knobs: Knobs::default(),
             state: Mutex::new(RdState::default()),
-            root: OnceLock::new(),
+            base: OnceLock::new(),
         });
         let server = start_server(inner.clone()).await;
         // Set before the fake is handed out, so no request can observe it unset.
-        let _ = inner.root.set(server.uri());
+        let _ = inner.base.set(format!("{}{PREFIX}", server.uri()));
         Self { server, inner }
     }
 
@@ -131,7 +133,7 @@ impl RealDebridFake {
         self.inner.knobs.calls_to("instant_availability")
     }
 
-    /// Requests to the `download` URLs handed out by unrestrict (`/dl/...`).
+    /// Requests to the `download` URLs handed out by unrestrict (`{url}/dl/<id>/<name>`).
     pub fn download_calls(&self) -> usize {
         self.inner.knobs.calls_to("download")
     }

@@ -169,7 +169,10 @@ impl Upstream for TorrentioInner {
 
     fn handle(&self, req: &Request, _endpoint: &'static str) -> ResponseTemplate {
         let Some(p) = parse_path(req.url.path()) else {
-            let msg = format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET {}</pre>\n</body>\n</html>\n", req.url.path());
+            let msg = format!(
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET {}</pre>\n</body>\n</html>\n",
+                req.url.path()
+            );
             return raw(404, &msg, "text/html; charset=utf-8");
         };
         let mut st = lock(&self.state);

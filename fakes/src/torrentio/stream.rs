@@ -153,8 +153,11 @@ impl TorrentioStream {
             o.insert("behaviorHints".into(), Value::Object(hints));
         }
         if !self.trackers.is_empty() {
-            let mut sources: Vec<String> =
-                self.trackers.iter().map(|t| format!("tracker:{t}")).collect();
+            let mut sources: Vec<String> = self
+                .trackers
+                .iter()
+                .map(|t| format!("tracker:{t}"))
+                .collect();
             sources.push(format!("dht:{hash}"));
             o.insert("sources".into(), json!(sources));
         }

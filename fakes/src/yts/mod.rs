@@ -2,7 +2,6 @@
 //! upstream-apis.md §3: full envelope, `movies` absent when empty, UPPERCASE hashes, string-typed
 //! numeric fields, and an optional "2026 shape".
 
-mod catalog;
 mod list;
 mod model;
 
@@ -12,7 +11,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
-use crate::common::{Failures, Knobs, Mode, Upstream, json, lock, query, raw, start_server, unix_now};
+use crate::common::{
+    Failures, Knobs, Mode, Upstream, json, lock, query, raw, start_server, unix_now,
+};
 pub use model::{YtsMovie, YtsTorrent};
 
 /// Path prefix of the API; Ferrio's base URL ends with it.
@@ -43,7 +44,7 @@ impl YtsFake {
     /// titles of [`crate::fixtures`]).
     pub async fn start() -> Self {
         let fake = Self::start_empty().await;
-        for movie in catalog::standard() {
+        for movie in crate::fixtures::yts_catalog() {
             fake.put_movie(movie);
         }
         fake
@@ -160,7 +161,13 @@ impl Upstream for YtsInner {
         let data = match endpoint {
             "list" => list_movies(&st, req),
             "details" => movie_details(&st, req),
-            _ => return raw(404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html"),
+            _ => {
+                return raw(
+                    404,
+                    "<html><body><h1>404 Not Found</h1></body></html>",
+                    "text/html",
+                );
+            }
         };
         json(
             200,

@@ -1,0 +1,259 @@
+//! Routing and endpoints of the Real-Debrid fake.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wiremock::{Request, ResponseTemplate};
+
+use super::state::RdState;
+use super::torrents::{add_magnet, delete, in_progress, info, list, select_files};
+use super::{PREFIX, RdInner};
+use crate::common::{Failures, Knobs, Upstream, form, json, lock, query, raw, unix_now};
+
+static FAILURES: Failures = Failures {
+    server_error: r#"{"error":"internal_error","error_code":-1}"#,
+    server_error_mime: "application/json",
+    rate_limited: r#"{"error":"too_many_requests","error_code":34}"#,
+    rate_limited_mime: "application/json",
+    garbage: r#"{"id":"JKL012","filename":"The.Shaw"#,
+};
+
+/// RD's error shape: `{"error": "<snake_case>", "error_code": <int>}`.
+pub(crate) fn rd_error(status: u16, error: &str, code: i32) -> ResponseTemplate {
+    json(status, &json!({ "error": error, "error_code": code }))
+}
+
+/// An RD error with `error_details`, keys in the order seen on the wire.
+#[derive(serde::Serialize)]
+struct DetailedError<'a> {
+    error: &'a str,
+    error_details: String,
+    error_code: i32,
+}
+
+/// `parameter_missing`/1 with the `error_details` RD adds.
+pub(super) fn missing(param: &str) -> ResponseTemplate {
+    let body = DetailedError {
+        error: "parameter_missing",
+        error_details: format!("{{{param}}} is missing"),
+        error_code: 1,
+    };
+    json(400, &body)
+}
+
+/// 404 `unknown_ressource`/7 (RD's spelling).
+pub(super) fn unknown_resource() -> ResponseTemplate {
+    rd_error(404, "unknown_ressource", 7)
+}
+
+/// The method each endpoint takes.
+fn expected_method(endpoint: &str) -> &'static str {
+    match endpoint {
+        "add_magnet" | "select_files" | "unrestrict" => "POST",
+        "delete" => "DELETE",
+        _ => "GET",
+    }
+}
+
+/// `Authorization: Bearer <t>`, or the `auth_token` query parameter for header-less clients.
+fn bearer(req: &Request) -> Option<String> {
+    let header = req
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
+        });
+    header.or_else(|| query(req, "auth_token"))
+}
+
+impl Upstream for RdInner {
+    fn knobs(&self) -> &Knobs {
+        &self.knobs
+    }
+
+    fn failures(&self) -> &'static Failures {
+        &FAILURES
+    }
+
+    fn classify(&self, req: &Request) -> &'static str {
+        let path = req.url.path();
+        // Download links live under the API base; the bare `/dl/` form is accepted too.
+        if path.starts_with("/dl/") || path.starts_with(&format!("{PREFIX}/dl/")) {
+            return "download";
+        }
+        let Some(rest) = path.strip_prefix(PREFIX) else {
+            return "other";
+        };
+        match rest {
+            "/user" => "user",
+            "/torrents" => "torrents",
+            "/torrents/addMagnet" => "add_magnet",
+            "/torrents/activeCount" => "active_count",
+            "/unrestrict/link" => "unrestrict",
+            "/time/iso" => "time",
+            _ if rest.starts_with("/torrents/info/") => "info",
+            _ if rest.starts_with("/torrents/selectFiles/") => "select_files",
+            _ if rest.starts_with("/torrents/delete/") => "delete",
+            _ if rest.starts_with("/torrents/instantAvailability/") => "instant_availability",
+            _ => "other",
+        }
+    }
+
+    fn handle(&self, req: &Request, endpoint: &'static str) -> ResponseTemplate {
+        let mut st = lock(&self.state);
+        match endpoint {
+            "download" => return serve_download(&st, req),
+            "time" => {
+                let now = crate::common::js_date(unix_now());
+                return raw(200, &format!("{}+0000", &now[..19]), "text/plain");
+            }
+            "other" => return rd_error(404, "unknown_method", 3),
+            _ => {}
+        }
+        if st.service_unavailable {
+            return rd_error(503, "service_unavailable", 25);
+        }
+        let Some(token) = bearer(req).filter(|t| st.accounts.contains_key(t)) else {
+            return rd_error(401, "bad_token", 8);
+        };
+        if let Some(refusal) = spend_budget(&mut st, &token) {
+            return refusal;
+        }
+        if st.accounts.get(&token).is_some_and(|a| a.permission_denied) {
+            return rd_error(403, "permission_denied", 9);
+        }
+        // `X-HTTP-Verb` overrides the method for clients that cannot send DELETE.
+        let verb = req
+            .headers
+            .get("x-http-verb")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_uppercase)
+            .unwrap_or_else(|| req.method.as_str().to_owned());
+        if verb != expected_method(endpoint) {
+            return rd_error(405, "method_not_allowed", 4);
+        }
+        let tail = req.url.path().rsplit('/').next().unwrap_or("").to_owned();
+        let base = self.base.get().cloned().unwrap_or_default();
+        match endpoint {
+            "user" => user(),
+            "torrents" => list(&st, &token, req),
+            "info" => info(&mut st, &token, &tail),
+            "add_magnet" => add_magnet(&mut st, &token, req, &base),
+            "select_files" => select_files(&mut st, &token, &tail, req),
+            "delete" => delete(&mut st, &token, &tail),
+            "unrestrict" => unrestrict(&mut st, &token, req, &base),
+            "active_count" => active_count(&st, &token),
+            // Disabled since 2024-11-21; still routed, answers 403.
+            _ => rd_error(403, "disabled_endpoint", 37),
+        }
+    }
+}
+
+/// Counts the call against the token's minute and refuses it past the budget. Refused calls
+/// count too: hammering a 429 only digs the hole deeper, as with the real API.
+fn spend_budget(st: &mut RdState, token: &str) -> Option<ResponseTemplate> {
+    let limit = st.rate_per_minute;
+    let retry_after = st.retry_after;
+    let acc = st.accounts.get_mut(token)?;
+    let now = Instant::now();
+    if now.duration_since(acc.window_start) >= Duration::from_secs(60) {
+        acc.window_start = now;
+        acc.window_count = 0;
+    }
+    acc.window_count = acc.window_count.saturating_add(1);
+    if acc.window_count <= limit {
+        return None;
+    }
+    let resp = rd_error(429, "too_many_requests", 34);
+    Some(match retry_after {
+        Some(s) => resp.insert_header("retry-after", s.to_string()),
+        None => resp,
+    })
+}
+
+fn user() -> ResponseTemplate {
+    json(
+        200,
+        &json!({
+            "id": 4_242_424, "username": "ferrio-sandbox", "email": "sandbox@ferrio.invalid",
+            "points": 1250, "locale": "en",
+            "avatar": "https://fcdn.real-debrid.com/images/forum/empty.png",
+            "type": "premium", "premium": 2_592_000,
+            "expiration": crate::common::js_date(unix_now() + 2_592_000),
+        }),
+    )
+}
+
+fn unrestrict(st: &mut RdState, token: &str, req: &Request, base: &str) -> ResponseTemplate {
+    let Some(link) = form(req, "link").filter(|l| !l.is_empty()) else {
+        return missing("link");
+    };
+    if st.accounts.get(token).is_some_and(|a| a.traffic_exhausted) {
+        return rd_error(403, "traffic_exhausted", 23);
+    }
+    if st.hoster_unavailable {
+        return rd_error(503, "hoster_unavailable", 19);
+    }
+    // RD ids are 13 chars; DMM truncates longer ones the same way.
+    let lid: String = link
+        .rsplit_once("/d/")
+        .map(|(_, id)| id.chars().take(13).collect())
+        .unwrap_or_default();
+    let Some(target) = st.links.get(&lid).cloned() else {
+        return rd_error(503, "file_unavailable", 24);
+    };
+    let dl = st.new_id();
+    st.downloads.insert(dl.clone(), target.filename.clone());
+    let encoded: String = url::form_urlencoded::byte_serialize(target.filename.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    json(
+        200,
+        &json!({
+            "id": dl, "filename": target.filename, "mimeType": mime_of(&target.filename),
+            "filesize": target.bytes, "link": link, "host": "real-debrid.com",
+            "host_icon": "https://fcdn.real-debrid.com/0830/images/hosters/realdebrid.png",
+            "chunks": 32, "crc": 1,
+            "download": format!("{base}/dl/{dl}/{encoded}"),
+            "streamable": 1,
+        }),
+    )
+}
+
+fn active_count(st: &RdState, token: &str) -> ResponseTemplate {
+    let nb = st.accounts.get(token).map_or(0, |a| {
+        a.torrents
+            .iter()
+            .filter(|t| in_progress(&st.status(t)))
+            .count()
+    });
+    let nb = if st.slots_full { nb.max(10) } else { nb };
+    json(200, &json!({"nb": nb, "limit": 10}))
+}
+
+fn mime_of(name: &str) -> &'static str {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(".mp4") || n.ends_with(".m4v") {
+        "video/mp4"
+    } else if n.ends_with(".mkv") {
+        "video/x-matroska"
+    } else if n.ends_with(".avi") {
+        "video/x-msvideo"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// `GET {base}/dl/<id>/<name>`: a tiny body, so a player following Ferrio's redirect gets a 200.
+fn serve_download(st: &RdState, req: &Request) -> ResponseTemplate {
+    let mut segs = req.url.path().split('/');
+    let id = segs.find(|s| *s == "dl").and(segs.next()).unwrap_or("");
+    match st.downloads.get(id) {
+        Some(name) => raw(200, "FERRIO-FAKE-VIDEO\n", mime_of(name)),
+        None => raw(404, "Not Found", "text/plain"),
+    }
+}
