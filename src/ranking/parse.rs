@@ -1,0 +1,234 @@
+//! The facts Ferrio ranks by, read from a release name with the `parse-torrent-title` crate,
+//! the Rust port of the parser Torrentio uses, and mapped onto Ferrio's vocabulary.
+
+use super::vocabulary::{Hdr, Resolution};
+use crate::protocol::config::Quality;
+use parse_torrent_title::ParsedTitle;
+
+/// What a release name (and its file name) says about the release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseInfo {
+    /// The rung on the quality ladder: a cam, telesync or screener source wins over the
+    /// resolution; a non-cam release of unknown resolution counts as SD.
+    pub quality: Quality,
+    /// The stated resolution.
+    pub resolution: Option<Resolution>,
+    /// The crate's source: `BluRay REMUX`, `WEB-DL`, `HDTV`, `CAM`, …
+    pub source: Option<String>,
+    /// HDR formats, in display order, without duplicates.
+    pub hdr: Vec<Hdr>,
+    /// Video codec as the crate spells it: `x264`, `hevc`, `av1`, …
+    pub codec: Option<String>,
+    /// Audio as the crate spells it: `aac`, `dts-hd`, `atmos`, …
+    pub audio: Option<String>,
+    /// Lowercase language names as the crate reports them: `english`, `multi audio`, …
+    pub languages: Vec<String>,
+    /// Release group, e.g. `FLUX`.
+    pub group: Option<String>,
+    /// Seasons covered; empty when the name states none.
+    pub seasons: Vec<u32>,
+    /// Episodes covered; empty when the name states none (a season pack, or a movie).
+    pub episodes: Vec<u32>,
+    /// A complete series, collection or box set.
+    pub complete: bool,
+}
+
+impl ReleaseInfo {
+    /// Parses a release name and, when known, the name of the video file inside it.
+    ///
+    /// The release name decides each fact; the file name fills in what the release name does
+    /// not say. Seasons and episodes are the exception: a file naming its episode is more
+    /// precise than the pack it is in, so its numbers win.
+    pub fn parse(title: &str, filename: Option<&str>) -> Self {
+        let release = parse_torrent_title::parse(title);
+        let file = filename.map(|name| parse_torrent_title::parse(base_name(name)));
+        let text = |field: fn(&ParsedTitle) -> Option<&str>| {
+            field(&release)
+                .or_else(|| file.as_ref().and_then(field))
+                .map(str::to_owned)
+        };
+        let source = text(ParsedTitle::source);
+        let resolution = text(ParsedTitle::resolution).and_then(|r| Resolution::from_ptt(&r));
+        let (seasons, episodes) = numbering(&release, file.as_ref());
+        Self {
+            quality: quality(source.as_deref(), resolution),
+            resolution,
+            source,
+            hdr: hdr(&release, file.as_ref()),
+            codec: text(ParsedTitle::codec),
+            audio: text(ParsedTitle::audio),
+            languages: list(&release, file.as_ref(), ParsedTitle::languages),
+            group: text(ParsedTitle::group),
+            seasons,
+            episodes,
+            complete: release.complete().unwrap_or(false),
+        }
+    }
+
+    /// Whether this is a cam, telesync or screener: filmed or leaked, never what a user wants
+    /// when anything else exists.
+    pub fn is_cam(&self) -> bool {
+        self.quality <= Quality::Screener
+    }
+}
+
+/// The last segment of a path inside a torrent, e.g. `Season 1/Show.S01E01.mkv`.
+pub(super) fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Torrentio's cam sources sit below every resolution. The ladder has no TeleCine rung;
+/// a telecine is a copy of the film print, grouped with telesyncs as the closest rung.
+fn quality(source: Option<&str>, resolution: Option<Resolution>) -> Quality {
+    match source {
+        Some("CAM") => Quality::Cam,
+        Some("TeleSync" | "TeleCine") => Quality::TeleSync,
+        Some("SCR") => Quality::Screener,
+        _ => resolution.map_or(Quality::Sd, Resolution::quality),
+    }
+}
+
+fn hdr(release: &ParsedTitle, file: Option<&ParsedTitle>) -> Vec<Hdr> {
+    let mut formats: Vec<Hdr> = list(release, file, ParsedTitle::hdr)
+        .iter()
+        .filter_map(|value| Hdr::from_ptt(value))
+        .collect();
+    formats.sort();
+    formats.dedup();
+    formats
+}
+
+/// The release's list, or the file's when the release states none.
+fn list(
+    release: &ParsedTitle,
+    file: Option<&ParsedTitle>,
+    field: fn(&ParsedTitle) -> Option<&[String]>,
+) -> Vec<String> {
+    field(release)
+        .filter(|values| !values.is_empty())
+        .or_else(|| file.and_then(field))
+        .unwrap_or_default()
+        .to_vec()
+}
+
+/// Seasons and episodes: the file's when it names episodes (with the release's seasons if the
+/// file states none), else the release's.
+fn numbering(release: &ParsedTitle, file: Option<&ParsedTitle>) -> (Vec<u32>, Vec<u32>) {
+    match file.filter(|file| file.episodes().is_some_and(|e| !e.is_empty())) {
+        Some(file) => {
+            let seasons = numbers(file.seasons());
+            let seasons = if seasons.is_empty() {
+                numbers(release.seasons())
+            } else {
+                seasons
+            };
+            (seasons, numbers(file.episodes()))
+        }
+        None => (numbers(release.seasons()), numbers(release.episodes())),
+    }
+}
+
+fn numbers(values: Option<&[i64]>) -> Vec<u32> {
+    values
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&n| u32::try_from(n).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quality_of(title: &str) -> Quality {
+        ReleaseInfo::parse(title, None).quality
+    }
+
+    #[test]
+    fn the_quality_ladder_from_real_names() {
+        assert_eq!(quality_of("Movie.2019.HDCAM.x264"), Quality::Cam);
+        assert_eq!(quality_of("Movie 2019 HDTS"), Quality::TeleSync);
+        assert_eq!(quality_of("Movie.2019.HDTC"), Quality::TeleSync);
+        assert_eq!(quality_of("Movie.2019.DVDScr"), Quality::Screener);
+        assert_eq!(quality_of("Movie.2019.DVDRip.XviD"), Quality::Sd);
+        assert_eq!(quality_of("Movie.2019.576p.WEB"), Quality::Sd);
+        assert_eq!(quality_of("Movie.2019.720p.WEB-DL"), Quality::Hd720);
+        assert_eq!(
+            quality_of("The Matrix (1999) [1080p] [BluRay] [YTS.MX]"),
+            Quality::Hd1080
+        );
+        assert_eq!(quality_of("Movie.2019.1440p.WEB"), Quality::Qhd1440);
+        assert_eq!(
+            quality_of("Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP"),
+            Quality::Uhd2160
+        );
+    }
+
+    #[test]
+    fn a_cam_source_wins_over_the_resolution() {
+        let info = ReleaseInfo::parse("Movie.2019.1080p.HDCAM", None);
+        assert_eq!(info.resolution, Some(Resolution::Hd1080));
+        assert_eq!(info.quality, Quality::Cam);
+        assert!(info.is_cam());
+        assert!(!ReleaseInfo::parse("Movie.2019.DVDRip", None).is_cam());
+    }
+
+    #[test]
+    fn facts_of_a_uhd_release() {
+        let info = ReleaseInfo::parse("Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP", None);
+        assert_eq!(info.resolution, Some(Resolution::Uhd2160));
+        assert_eq!(info.hdr, [Hdr::DolbyVision, Hdr::Hdr10]);
+        assert_eq!(info.codec.as_deref(), Some("x265"));
+        assert_eq!(info.source.as_deref(), Some("BluRay"));
+        assert_eq!(info.group.as_deref(), Some("GRP"));
+        assert!(info.seasons.is_empty() && info.episodes.is_empty());
+    }
+
+    #[test]
+    fn hdr10_plus_audio_and_languages() {
+        let info = ReleaseInfo::parse(
+            "Movie 2019 2160p WEB-DL DV HDR10+ DDP5.1 Atmos HEVC Rus Eng-GRP",
+            None,
+        );
+        assert_eq!(info.hdr, [Hdr::DolbyVision, Hdr::Hdr10Plus]);
+        assert_eq!(info.audio.as_deref(), Some("atmos"));
+        assert_eq!(info.languages, ["english", "russian"]);
+    }
+
+    #[test]
+    fn resolutions_map_onto_the_labels() {
+        let label = |title| {
+            ReleaseInfo::parse(title, None)
+                .resolution
+                .map(Resolution::label)
+        };
+        assert_eq!(label("Movie.2019.2160p.WEB"), Some("4K"));
+        assert_eq!(label("Movie.2019.576p.WEB"), Some("480p"));
+        assert_eq!(label("Movie.2019.360p.WEB"), Some("SD"));
+        assert_eq!(label("Movie.2019.DVDRip"), None);
+    }
+
+    #[test]
+    fn season_packs_and_ranges() {
+        let pack = ReleaseInfo::parse("Breaking.Bad.S01.1080p.BluRay.x264-GROUP", None);
+        assert_eq!((pack.seasons, pack.episodes), (vec![1], vec![]));
+        let series = ReleaseInfo::parse("Breaking Bad Complete Series S01-S05 1080p", None);
+        assert_eq!(series.seasons, [1, 2, 3, 4, 5]);
+        assert!(series.complete);
+        let range = ReleaseInfo::parse("Breaking.Bad.S01E01-E07.720p", None);
+        assert_eq!(range.episodes, [1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn the_file_name_fills_in_and_its_episode_wins() {
+        let info = ReleaseInfo::parse(
+            "Breaking Bad Complete Series",
+            Some("Breaking Bad/Season 3/Breaking.Bad.S03E02.1080p.WEB.mkv"),
+        );
+        assert_eq!((info.seasons, info.episodes), (vec![3], vec![2]));
+        assert_eq!(info.quality, Quality::Hd1080);
+        assert!(info.complete);
+        let pack = ReleaseInfo::parse("Show.S02.720p.WEB-GRP", Some("Episode 05.mkv"));
+        assert_eq!((pack.seasons, pack.episodes), (vec![2], vec![5]));
+    }
+}
