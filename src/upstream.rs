@@ -1,8 +1,21 @@
 //! What every upstream client shares: one HTTP connection pool and URL joining that keeps the
 //! base URL's path prefix.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::time::Duration;
 use url::Url;
+
+/// What JavaScript's `encodeURIComponent` escapes: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
 
 /// The `User-Agent` Ferrio sends upstream.
 pub const USER_AGENT: &str = concat!("ferrio/", env!("CARGO_PKG_VERSION"));
@@ -28,6 +41,19 @@ pub fn endpoint(base: &Url, segments: &[&str]) -> Url {
     if let Ok(mut path) = url.path_segments_mut() {
         path.pop_if_empty().extend(segments);
     }
+    url
+}
+
+/// Like [`endpoint`], but encodes each segment as JavaScript's `encodeURIComponent` does, the
+/// way Stremio sends ids to addons: `tt0903747:1:3` becomes `tt0903747%3A1%3A3`.
+pub fn endpoint_component(base: &Url, segments: &[&str]) -> Url {
+    let mut path = base.path().trim_end_matches('/').to_owned();
+    for segment in segments {
+        path.push('/');
+        path.extend(utf8_percent_encode(segment, URI_COMPONENT));
+    }
+    let mut url = base.clone();
+    url.set_path(&path);
     url
 }
 
@@ -71,5 +97,17 @@ mod tests {
         assert_eq!(joined.as_str(), "http://h/tio/stream/series/tt1:1:2.json");
         let joined = endpoint(&url("http://h"), &["a b/c"]);
         assert_eq!(joined.as_str(), "http://h/a%20b%2Fc");
+    }
+
+    #[test]
+    fn component_encoding_matches_stremio() {
+        let joined =
+            endpoint_component(&url("http://h/tio/"), &["stream", "series", "tt1:1:2.json"]);
+        assert_eq!(
+            joined.as_str(),
+            "http://h/tio/stream/series/tt1%3A1%3A2.json"
+        );
+        let joined = endpoint_component(&url("https://h"), &["a b/c%", "x"]);
+        assert_eq!(joined.as_str(), "https://h/a%20b%2Fc%25/x");
     }
 }

@@ -1,13 +1,15 @@
 //! What a source knows about one torrent for the requested video.
 
 use crate::protocol::{config::SourceId, stream::InfoHash};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// One torrent — or one file of a multi-file torrent — reported by one or more sources.
 ///
 /// Two candidates with the same `info_hash` and `file_idx` are the same stream; two different
-/// files of one torrent are not (a season pack has one per episode).
-#[derive(Debug, Clone, PartialEq)]
+/// files of one torrent are not (a season pack has one per episode). Serialisable so a cache
+/// can store source answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub info_hash: InfoHash,
     /// Index of the video file inside the torrent, when the source knows it.

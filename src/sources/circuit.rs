@@ -1,0 +1,175 @@
+//! A circuit breaker per source: a source that keeps failing is left alone for a while instead
+//! of costing every request a timeout.
+//!
+//! Closed: calls go through, consecutive failures are counted. After [`FAILURES_TO_OPEN`] the
+//! circuit opens: no calls for [`OPEN_FOR`]. Then one trial call goes through; its success
+//! closes the circuit, its failure opens it again.
+
+use super::SourceError;
+use crate::metrics::Metrics;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Consecutive failures that open the circuit.
+const FAILURES_TO_OPEN: u32 = 5;
+/// How long an open circuit refuses calls before letting a trial through.
+const OPEN_FOR: Duration = Duration::from_secs(30);
+
+#[derive(Default)]
+struct State {
+    consecutive_failures: u32,
+    /// Set while open (and half-open, once it has passed).
+    open_until: Option<Instant>,
+    /// Whether the one trial call of a half-open circuit is under way.
+    trial_running: bool,
+}
+
+/// The circuit breaker of one source; its state is mirrored in the `circuit_open` gauge.
+pub(crate) struct Circuit {
+    source: &'static str,
+    metrics: Metrics,
+    state: Mutex<State>,
+}
+
+impl Circuit {
+    /// A closed circuit for `source` (the metric label).
+    pub(crate) fn new(source: &'static str, metrics: Metrics) -> Self {
+        metrics.circuit_state(source, false);
+        Self {
+            source,
+            metrics,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Whether a call may go out now. In the half-open state only the first caller gets
+    /// through; it must report with [`Circuit::record`].
+    pub(crate) fn try_acquire(&self) -> bool {
+        let mut state = self.lock();
+        match state.open_until {
+            None => true,
+            Some(until) if Instant::now() < until => false,
+            Some(_) if state.trial_running => false,
+            Some(_) => {
+                state.trial_running = true;
+                true
+            }
+        }
+    }
+
+    /// Records how a call went. Any answer, even an empty one, proves the source healthy;
+    /// errors count only when they say so ([`SourceError::is_failure`]).
+    pub(crate) fn record<T>(&self, result: &Result<T, SourceError>) {
+        let mut state = self.lock();
+        state.trial_running = false;
+        match result {
+            Ok(_) => {
+                if state.open_until.is_some() {
+                    tracing::info!(source = self.source, "circuit closed");
+                    self.metrics.circuit_state(self.source, false);
+                }
+                *state = State::default();
+            }
+            Err(error) if error.is_failure() => {
+                state.consecutive_failures = state.consecutive_failures.saturating_add(1);
+                let was_open = state.open_until.is_some();
+                if was_open || state.consecutive_failures >= FAILURES_TO_OPEN {
+                    state.open_until = Some(Instant::now() + OPEN_FOR);
+                    if !was_open {
+                        tracing::warn!(
+                            source = self.source,
+                            failures = state.consecutive_failures,
+                            "circuit opened"
+                        );
+                        self.metrics.circuit_state(self.source, true);
+                    }
+                }
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn circuit() -> (Circuit, Metrics) {
+        let metrics = Metrics::new().unwrap_or_else(|e| panic!("{e}"));
+        (Circuit::new("dmm", metrics.clone()), metrics)
+    }
+
+    fn fail(circuit: &Circuit, times: u32) {
+        for _ in 0..times {
+            assert!(circuit.try_acquire());
+            circuit.record::<()>(&Err(SourceError::Timeout));
+        }
+    }
+
+    fn gauge_open(metrics: &Metrics) -> bool {
+        metrics
+            .render()
+            .contains("ferrio_circuit_open{source=\"dmm\"} 1")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn opens_after_five_failures_and_lets_one_trial_through_later() {
+        let (circuit, metrics) = circuit();
+        fail(&circuit, FAILURES_TO_OPEN - 1);
+        assert!(circuit.try_acquire(), "four failures keep it closed");
+        circuit.record::<()>(&Err(SourceError::Blocked));
+        assert!(!circuit.try_acquire(), "the fifth opens it");
+        assert!(gauge_open(&metrics));
+
+        tokio::time::advance(OPEN_FOR).await;
+        assert!(circuit.try_acquire(), "one trial after the open period");
+        assert!(!circuit.try_acquire(), "and only one");
+        circuit.record(&Ok(()));
+        assert!(
+            circuit.try_acquire() && circuit.try_acquire(),
+            "closed again"
+        );
+        assert!(!gauge_open(&metrics));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_trial_opens_it_again() {
+        let (circuit, _) = circuit();
+        fail(&circuit, FAILURES_TO_OPEN);
+        tokio::time::advance(OPEN_FOR).await;
+        fail(&circuit, 1);
+        assert!(!circuit.try_acquire());
+        tokio::time::advance(OPEN_FOR).await;
+        assert!(circuit.try_acquire());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn successes_reset_the_count_and_throttling_is_not_a_failure() {
+        let (circuit, _) = circuit();
+        fail(&circuit, FAILURES_TO_OPEN - 1);
+        circuit.record(&Ok(()));
+        fail(&circuit, FAILURES_TO_OPEN - 1);
+        for _ in 0..10 {
+            circuit.record::<()>(&Err(SourceError::RateLimited {
+                retry_after: Duration::from_secs(1),
+            }));
+            circuit.record::<()>(&Err(SourceError::Status(404)));
+        }
+        assert!(circuit.try_acquire(), "never five failures in a row");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_neutral_trial_frees_the_trial_slot() {
+        let (circuit, _) = circuit();
+        fail(&circuit, FAILURES_TO_OPEN);
+        tokio::time::advance(OPEN_FOR).await;
+        assert!(circuit.try_acquire());
+        circuit.record::<()>(&Err(SourceError::Throttled));
+        assert!(circuit.try_acquire(), "another trial may go");
+    }
+}

@@ -1,0 +1,225 @@
+//! Debrid Media Manager's search API: what DMM's users have found for a movie or a season.
+//!
+//! `GET {DMM_URL}/api/torrents/movie?imdbId=tt…` or `/api/torrents/tv?imdbId=tt…&seasonNum=N`,
+//! with a challenge token, answers
+//! ```json
+//! {"results": [{"hash": "<40 hex>", "title": "Movie.2019.1080p.BluRay.x264-GRP", "fileSize": 8123.45}]}
+//! ```
+//! (`fileSize` in MB), or `204` with a `status: requested|processing` header while DMM has not
+//! scraped the title yet.
+
+use super::dmm_challenge::{Challenge, ChallengeBody, Challenges};
+use super::http::{RetryGate, SourceHttp};
+use super::pacer::Pacer;
+use super::{Candidate, SourceAnswer, SourceError, lenient};
+use crate::protocol::{config::SourceId, request::VideoId, stream::InfoHash};
+use crate::upstream::endpoint;
+use reqwest::StatusCode;
+use serde::Deserialize;
+use std::time::Duration;
+use url::Url;
+
+/// DMM treats ids from this number up as canaries and flags whoever asks for them as an
+/// enumerator; no real IMDb id is that high, so such requests are answered empty locally.
+const CANARY_FLOOR: u64 = 900_000_000;
+
+/// The DMM client: one per process, so the challenge, the pacing and the `Retry-After` gate
+/// are shared by every request.
+pub struct DmmClient {
+    http: SourceHttp,
+    base: Url,
+    timeout: Duration,
+    pacer: Pacer,
+    gate: RetryGate,
+    challenges: Challenges,
+}
+
+#[derive(Deserialize)]
+struct SearchBody {
+    #[serde(deserialize_with = "lenient::vec")]
+    results: Vec<DmmItem>,
+}
+
+#[derive(Deserialize)]
+struct DmmItem {
+    hash: String,
+    title: String,
+    #[serde(rename = "fileSize")]
+    file_size_mb: f64,
+}
+
+impl DmmClient {
+    /// A client for the DMM at `base`; each HTTP call gets `timeout`, and searches start at
+    /// least `min_interval` apart (zero disables pacing).
+    pub fn new(http: SourceHttp, base: Url, timeout: Duration, min_interval: Duration) -> Self {
+        Self {
+            http,
+            base,
+            timeout,
+            pacer: Pacer::new(min_interval),
+            gate: RetryGate::default(),
+            challenges: Challenges::default(),
+        }
+    }
+
+    /// What DMM knows about a movie, or about the whole season of an episode (packs and single
+    /// episodes alike; matching the episode is the ranking's job). A refused token is replaced
+    /// once and the search retried.
+    pub async fn search(&self, video: &VideoId) -> Result<SourceAnswer, SourceError> {
+        if is_canary(video) {
+            return Ok(SourceAnswer::default());
+        }
+        self.gate.check()?;
+        let challenge = self.challenge().await?;
+        match self.search_with(video, &challenge).await {
+            Err(SourceError::Unauthorized) => {
+                self.challenges.invalidate(&challenge).await;
+                let challenge = self.challenge().await?;
+                self.search_with(video, &challenge).await
+            }
+            other => other,
+        }
+    }
+
+    async fn challenge(&self) -> Result<Challenge, SourceError> {
+        self.challenges
+            .get(|| self.http.observed("dmm_challenge", self.mint(), |_| "ok"))
+            .await
+    }
+
+    async fn mint(&self) -> Result<ChallengeBody, SourceError> {
+        let url = endpoint(&self.base, &["api", "challenge"]);
+        let result = self.http.get(url, self.timeout).await;
+        self.gate.observe(&result);
+        result?.json()
+    }
+
+    async fn search_with(
+        &self,
+        video: &VideoId,
+        challenge: &Challenge,
+    ) -> Result<SourceAnswer, SourceError> {
+        self.gate.check()?;
+        self.pacer.wait_turn().await?;
+        let call = self.request(video, challenge);
+        let result = self.http.observed("dmm", call, SourceAnswer::outcome).await;
+        self.gate.observe(&result);
+        result
+    }
+
+    async fn request(
+        &self,
+        video: &VideoId,
+        challenge: &Challenge,
+    ) -> Result<SourceAnswer, SourceError> {
+        let reply = self
+            .http
+            .get(self.search_url(video, challenge), self.timeout)
+            .await?;
+        if reply.status == StatusCode::NO_CONTENT {
+            // Not scraped yet: DMM is (or will be) working on it, so ask again soon.
+            let pending = matches!(reply.header("status"), Some("requested" | "processing"));
+            return Ok(SourceAnswer {
+                candidates: Vec::new(),
+                pending,
+            });
+        }
+        let body: SearchBody = reply.json()?;
+        Ok(SourceAnswer {
+            candidates: body.results.into_iter().filter_map(candidate).collect(),
+            pending: false,
+        })
+    }
+
+    /// The search URL with every parameter DMM's own frontend sends.
+    fn search_url(&self, video: &VideoId, challenge: &Challenge) -> Url {
+        let kind = match video {
+            VideoId::Movie(_) => "movie",
+            VideoId::Episode { .. } => "tv",
+        };
+        let mut url = endpoint(&self.base, &["api", "torrents", kind]);
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("imdbId", video.imdb().as_str());
+            if let VideoId::Episode { season, .. } = video {
+                query.append_pair("seasonNum", &season.to_string());
+            }
+            query
+                .append_pair("dmmProblemKey", &challenge.token)
+                .append_pair("solution", &challenge.hash)
+                .append_pair("onlyTrusted", "false")
+                .append_pair("maxSize", "0")
+                .append_pair("page", "0");
+        }
+        url
+    }
+}
+
+fn candidate(item: DmmItem) -> Option<Candidate> {
+    let size = (item.file_size_mb.is_finite() && item.file_size_mb > 0.0)
+        .then(|| (item.file_size_mb * 1024.0 * 1024.0).round() as u64);
+    Some(Candidate {
+        info_hash: InfoHash::parse(&item.hash)?,
+        file_idx: None,
+        title: item.title,
+        filename: None,
+        size,
+        size_is_file: false,
+        seeders: None,
+        sources: [SourceId::Dmm].into(),
+        trackers: Vec::new(),
+        provider: None,
+    })
+}
+
+fn is_canary(video: &VideoId) -> bool {
+    let digits = video.imdb().as_str().trim_start_matches("tt");
+    digits.parse::<u64>().is_ok_and(|n| n >= CANARY_FLOOR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::request::ImdbId;
+
+    fn movie(id: &str) -> VideoId {
+        VideoId::Movie(ImdbId::parse(id).unwrap_or_else(|| panic!("valid id {id}")))
+    }
+
+    #[test]
+    fn sizes_are_megabytes_of_the_whole_torrent() {
+        let item = DmmItem {
+            hash: "AB".repeat(20),
+            title: "Movie.2019.1080p".into(),
+            file_size_mb: 1.5,
+        };
+        let candidate = candidate(item).unwrap_or_else(|| panic!("valid item"));
+        assert_eq!(candidate.size, Some(1_572_864));
+        assert!(!candidate.size_is_file);
+        assert_eq!(candidate.info_hash.as_str(), "ab".repeat(20));
+    }
+
+    #[test]
+    fn bad_hashes_and_sizes_are_dropped() {
+        let bad_hash = DmmItem {
+            hash: "6f9e2c1b".into(),
+            title: "x".into(),
+            file_size_mb: 1.0,
+        };
+        assert!(candidate(bad_hash).is_none());
+        let no_size = DmmItem {
+            hash: "a".repeat(40),
+            title: "x".into(),
+            file_size_mb: -1.0,
+        };
+        assert_eq!(candidate(no_size).and_then(|c| c.size), None);
+    }
+
+    #[test]
+    fn canary_ids_are_recognised() {
+        assert!(is_canary(&movie("tt900000000")));
+        assert!(is_canary(&movie("tt9999999999")));
+        assert!(!is_canary(&movie("tt0111161")));
+        assert!(!is_canary(&movie("tt31234567")));
+    }
+}

@@ -1,0 +1,131 @@
+//! Asking every enabled source at once, within one deadline.
+
+use super::circuit::Circuit;
+use super::merge::merge;
+use super::{
+    Candidate, DmmClient, SourceAnswer, SourceError, SourceHttp, TorrentioClient, YtsClient,
+};
+use crate::{
+    metrics::Metrics,
+    protocol::{config::SourceId, request::VideoId},
+    settings::Settings,
+    upstream,
+};
+use futures::FutureExt;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The three sources, their circuit breakers and the request deadline. Cheap to clone.
+#[derive(Clone)]
+pub struct Sources {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dmm: DmmClient,
+    yts: YtsClient,
+    torrentio: TorrentioClient,
+    dmm_circuit: Circuit,
+    yts_circuit: Circuit,
+    torrentio_circuit: Circuit,
+    deadline: Duration,
+}
+
+impl Sources {
+    /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`.
+    pub fn new(settings: &Settings, metrics: Metrics) -> reqwest::Result<Self> {
+        let timeout = settings.source_timeout();
+        let http = SourceHttp::new(upstream::http_client(timeout)?, metrics.clone());
+        let dmm_interval = Duration::from_millis(settings.dmm_min_interval_ms);
+        let circuit = |source: SourceId| Circuit::new(source.as_str(), metrics.clone());
+        let inner = Inner {
+            dmm: DmmClient::new(
+                http.clone(),
+                settings.dmm_url.clone(),
+                timeout,
+                dmm_interval,
+            ),
+            yts: YtsClient::new(http.clone(), settings.yts_url.clone(), timeout),
+            torrentio: TorrentioClient::new(http, settings.torrentio_url.clone(), timeout),
+            dmm_circuit: circuit(SourceId::Dmm),
+            yts_circuit: circuit(SourceId::Yts),
+            torrentio_circuit: circuit(SourceId::Torrentio),
+            deadline: settings.request_deadline(),
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Asks one source about one video, through its circuit breaker. This is the unit a cache
+    /// wraps: its answer does not depend on the user's config.
+    pub async fn fetch(
+        &self,
+        source: SourceId,
+        video: &VideoId,
+    ) -> Result<SourceAnswer, SourceError> {
+        let inner = &self.inner;
+        let call = match (source, video) {
+            (SourceId::Dmm, _) => inner.dmm.search(video).boxed(),
+            (SourceId::Yts, VideoId::Movie(imdb)) => inner.yts.streams(imdb).boxed(),
+            // YTS has movies only: nothing to ask.
+            (SourceId::Yts, VideoId::Episode { .. }) => return Ok(SourceAnswer::default()),
+            (SourceId::Torrentio, _) => inner.torrentio.streams(video).boxed(),
+        };
+        let circuit = inner.circuit(source);
+        if !circuit.try_acquire() {
+            return Err(SourceError::CircuitOpen);
+        }
+        let result = call.await;
+        circuit.record(&result);
+        result
+    }
+
+    /// Asks the `enabled` sources concurrently and merges what they answer by the request
+    /// deadline. Each source runs as its own task: one that misses the deadline is left out of
+    /// this answer but keeps running, so its result still counts for its circuit and can
+    /// still be stored by a cache. A failing source is left out, never an error.
+    pub async fn find(&self, video: &VideoId, enabled: &BTreeSet<SourceId>) -> Vec<Candidate> {
+        let deadline = Instant::now() + self.inner.deadline;
+        let tasks = enabled.iter().map(|&source| {
+            let (sources, video) = (self.clone(), video.clone());
+            let task = tokio::spawn(async move { sources.fetch(source, &video).await });
+            async move { (source, tokio::time::timeout_at(deadline, task).await) }
+        });
+        let mut candidates = Vec::new();
+        let mut report = Vec::new();
+        for (source, outcome) in futures::future::join_all(tasks).await {
+            let status = match outcome {
+                Ok(Ok(Ok(answer))) => {
+                    let status = answer.candidates.len().to_string();
+                    candidates.extend(answer.candidates);
+                    status
+                }
+                Ok(Ok(Err(error))) => error.outcome().to_owned(),
+                Ok(Err(_panicked)) => "panicked".to_owned(),
+                Err(_late) => "late".to_owned(),
+            };
+            report.push(format!("{}={status}", source.as_str()));
+        }
+        let merged = merge(candidates);
+        tracing::info!(
+            video = %video,
+            sources = %report.join(" "),
+            candidates = merged.len(),
+            "sources asked"
+        );
+        merged
+    }
+}
+
+impl Inner {
+    fn circuit(&self, source: SourceId) -> &Circuit {
+        match source {
+            SourceId::Dmm => &self.dmm_circuit,
+            SourceId::Yts => &self.yts_circuit,
+            SourceId::Torrentio => &self.torrentio_circuit,
+        }
+    }
+}
