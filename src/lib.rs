@@ -5,8 +5,11 @@
 //! parsing), [`routes`] maps HTTP onto it, and the server plumbing lives in [`settings`],
 //! [`telemetry`], [`metrics`], [`error`] and [`startup`].
 
+pub mod cache;
+pub mod debrid;
 pub mod error;
 pub mod metrics;
+pub mod pipeline;
 pub mod protocol;
 pub mod ranking;
 pub mod routes;

@@ -68,7 +68,8 @@ fn playable(file: &TorrentFile) -> bool {
     is_video(&file.path) && !is_sample(file)
 }
 
-/// The file to play, or `None` when the torrent holds no playable video.
+/// The file to play, or `None` when the torrent holds no playable video. Stremio's index is
+/// 0-based, Real-Debrid's file ids 1-based.
 pub fn choose(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentFile> {
     let by_index = match selector {
         // Stremio's index is 0-based; Real-Debrid's file ids are 1-based.
@@ -82,6 +83,17 @@ pub fn choose(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentF
         _ => None,
     };
     by_index.or(by_episode).or_else(|| largest(files, |_| true))
+}
+
+/// The file the selector names exactly — no fallback — among `files`.
+pub fn choose_exact(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentFile> {
+    match selector {
+        FileSelector::Index(index) => files.iter().find(|f| f.id == index + 1 && playable(f)),
+        FileSelector::Episode { season, episode } => {
+            largest(files, |f| names_episode(f, season, episode))
+        }
+        FileSelector::Largest => largest(files, |_| true),
+    }
 }
 
 fn largest(files: &[TorrentFile], matches: impl Fn(&TorrentFile) -> bool) -> Option<&TorrentFile> {

@@ -103,11 +103,40 @@ impl Manifest {
             manifest.behavior_hints.configuration_required = None;
             manifest.behavior_hints.configurable = true;
             if config.has_debrid() {
-                manifest.name = format!("{} RD", manifest.name);
-                manifest.description = format!("{} Real-Debrid enabled.", manifest.description);
+                manifest.add_debrid_library();
             }
         }
         manifest
+    }
+}
+
+impl Manifest {
+    /// Names the debrid service and offers the user's Real-Debrid library: a catalog of
+    /// `rd:` items of type `other`, their metadata and their streams.
+    fn add_debrid_library(&mut self) {
+        use crate::debrid::catalog::{CATALOG_ID, ID_PREFIX, MEDIA_TYPE};
+        self.name = format!("{} RD", self.name);
+        self.description = format!("{} Real-Debrid enabled.", self.description);
+        self.types.push(MEDIA_TYPE.to_owned());
+        self.id_prefixes.push(ID_PREFIX.to_owned());
+        for name in ["meta", "stream"] {
+            self.resources.push(ManifestResource::Full {
+                name: name.to_owned(),
+                types: vec![MEDIA_TYPE.to_owned()],
+                id_prefixes: vec![ID_PREFIX.to_owned()],
+            });
+        }
+        let prop = |name: &str| ExtraProp {
+            name: name.to_owned(),
+            is_required: false,
+            options: Vec::new(),
+        };
+        self.catalogs.push(ManifestCatalog {
+            media_type: MEDIA_TYPE.to_owned(),
+            id: CATALOG_ID.to_owned(),
+            name: "Real-Debrid library".to_owned(),
+            extra: vec![prop("skip"), prop("search")],
+        });
     }
 }
 
@@ -164,7 +193,20 @@ mod tests {
         assert!(manifest.behavior_hints.configurable);
         let json = serde_json::to_value(&manifest).expect("serialises");
         assert!(json["behaviorHints"].get("configurationRequired").is_none());
+        assert!(
+            manifest
+                .catalogs
+                .iter()
+                .any(|catalog| catalog.id == "rd-library")
+        );
+        assert!(manifest.id_prefixes.contains(&"rd:".to_owned()));
         let plain = base.for_user(Some(&UserConfig::default()), "http://127.0.0.1:7000");
         assert_eq!(plain.name, base.name);
+        assert!(
+            plain
+                .catalogs
+                .iter()
+                .all(|catalog| catalog.id != "rd-library")
+        );
     }
 }

@@ -25,6 +25,10 @@ const DAY: u32 = 24 * HOUR;
 impl CachePolicy {
     /// A stream list with results: an hour fresh, revalidated for 4 h, kept on errors for 7 d.
     pub const STREAMS: Self = Self::new(HOUR, 4 * HOUR, 7 * DAY);
+    /// A Real-Debrid stream list: its cached markers change as torrents get resolved.
+    pub const DEBRID_STREAMS: Self = Self::new(300, HOUR, 7 * DAY);
+    /// The user's Real-Debrid library: changes when they add a torrent.
+    pub const LIBRARY: Self = Self::new(60, 5 * 60, DAY);
     /// An empty list: asked again soon, since the sources may have results in a minute.
     pub const EMPTY: Self = Self::new(60, 5 * 60, HOUR);
     /// A catalog page.

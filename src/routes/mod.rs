@@ -2,8 +2,11 @@
 //! the handlers are the same, and the [`user_config::RequestConfig`] extractor tells them apart.
 
 pub mod assets;
+pub mod configure;
+pub mod library;
 pub mod manifest;
 pub mod ops;
+pub mod resolve;
 pub mod resources;
 pub mod user_config;
 
@@ -25,11 +28,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(get_or_head().to(ops::healthz)))
         .service(web::resource("/readyz").route(get_or_head().to(ops::readyz)))
         .service(web::resource("/metrics").route(web::get().to(ops::metrics)))
-        .service(web::resource("/static/{file}").route(get_or_head().to(assets::serve)))
+        .service(web::resource("/static/{file:.+}").route(get_or_head().to(assets::serve)))
+        .service(web::resource("/").route(get_or_head().to(configure::root)))
+        .service(
+            web::resource(with_config("/configure"))
+                .route(get_or_head().to(configure::page))
+                .route(web::post().to(configure::submit)),
+        )
         .service(
             web::resource(with_config("/manifest.json"))
                 .route(get_or_head().to(manifest::manifest)),
         );
+    cfg.service(
+        web::resource("/{config}/resolve/realdebrid/{hash}/{file}/{filename}")
+            .route(get_or_head().to(resolve::resolve)),
+    );
     resource_routes(cfg, "catalog", resources::catalog);
     resource_routes(cfg, "meta", resources::meta);
     resource_routes(cfg, "stream", resources::stream);

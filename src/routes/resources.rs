@@ -1,11 +1,16 @@
 //! The protocol resources: `catalog`, `meta` and `stream`.
 
-use super::user_config::RequestConfig;
+use super::{
+    library,
+    user_config::{RequestConfig, config_segment},
+};
 use crate::{
+    debrid::{catalog as rd_catalog, present::LinkBase},
     error::ApiError,
+    pipeline,
     protocol::{
         request::{RequestError, ResourcePath, VideoId},
-        response::{CachePolicy, Cached, Metas, Streams},
+        response::{CachePolicy, Cached, MetaItem, Metas, Streams},
     },
     state::AppState,
 };
@@ -20,51 +25,73 @@ impl From<RequestError> for ApiError {
     }
 }
 
-/// `stream/{type}/{id}`: the ranked streams of a movie or an episode.
+/// `stream/{type}/{id}`: the ranked streams of a movie or an episode from the sources the user
+/// enabled (sources that fail or miss the deadline are left out), or of a video of the user's
+/// Real-Debrid library.
 pub async fn stream(
     request: HttpRequest,
+    state: web::Data<AppState>,
     config: RequestConfig,
 ) -> Result<Cached<Streams>, ApiError> {
     let path = ResourcePath::from_request(&request)?;
-    let _video = VideoId::parse(&path.media_type, &path.id)?;
-    let _config = config.or_default();
-    Ok(Cached::new(
-        Streams {
-            streams: Vec::new(),
-        },
-        CachePolicy::EMPTY,
-    ))
+    let config = config.or_default();
+    let base_url = state.base_url(&request);
+    let links = LinkBase {
+        base_url: &base_url,
+        config_segment: config_segment(&request).unwrap_or_default(),
+    };
+    let streams = if path.media_type == rd_catalog::MEDIA_TYPE {
+        library::streams(&state, &config, &path.id, &links).await?
+    } else {
+        let video = VideoId::parse(&path.media_type, &path.id)?;
+        pipeline::streams(&state, &video, &config, links).await
+    };
+    let policy = match (streams.is_empty(), config.has_debrid()) {
+        (true, _) => CachePolicy::EMPTY,
+        // Cached markers change as torrents are resolved: a debrid list is kept minutes.
+        (false, true) => CachePolicy::DEBRID_STREAMS,
+        (false, false) => CachePolicy::STREAMS,
+    };
+    Ok(Cached::new(Streams { streams }, policy))
 }
 
-/// `catalog/{type}/{id}`: one page of a catalog declared in the manifest.
+/// `catalog/{type}/{id}`: one page of a catalog of the user's manifest.
 pub async fn catalog(
     request: HttpRequest,
     state: web::Data<AppState>,
     config: RequestConfig,
 ) -> Result<Cached<Metas>, ApiError> {
     let path = ResourcePath::from_request(&request)?;
+    let config = config.or_default();
+    if path.id == rd_catalog::CATALOG_ID && path.media_type == rd_catalog::MEDIA_TYPE {
+        return library::catalog(&state, &config, &path.extra).await;
+    }
     let declared = state
         .manifest
         .catalogs
         .iter()
         .find(|catalog| catalog.id == path.id && catalog.media_type == path.media_type)
         .ok_or_else(|| ApiError::not_found("no such catalog"))?;
-    if declared
+    let needs_search = declared
         .extra
         .iter()
-        .any(|prop| prop.is_required && prop.name == "search")
-        && path.extra.search.is_none()
-    {
+        .any(|prop| prop.is_required && prop.name == "search");
+    if needs_search && path.extra.search.is_none() {
         return Err(ApiError::bad_request("this catalog needs a search term"));
     }
-    let _config = config.or_default();
     Ok(Cached::new(Metas { metas: Vec::new() }, CachePolicy::EMPTY))
 }
 
-/// `meta/{type}/{id}`: no metadata is served yet, so every id is one Ferrio does not handle.
-pub async fn meta(request: HttpRequest, config: RequestConfig) -> Result<Cached<Metas>, ApiError> {
+/// `meta/{type}/{id}`: metadata of the user's Real-Debrid library items; Ferrio serves no
+/// other metadata (Stremio's own Cinemeta covers `tt` ids).
+pub async fn meta(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    config: RequestConfig,
+) -> Result<Cached<MetaItem>, ApiError> {
     let path = ResourcePath::from_request(&request)?;
-    let _config = config.or_default();
-    let _ = path;
-    Err(ApiError::not_found("no metadata is served for this id"))
+    if path.media_type != rd_catalog::MEDIA_TYPE || !path.id.starts_with(rd_catalog::ID_PREFIX) {
+        return Err(ApiError::not_found("no metadata is served for this id"));
+    }
+    library::meta(&state, &config.or_default(), &path.id).await
 }

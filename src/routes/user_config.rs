@@ -23,13 +23,19 @@ impl FromRequest for RequestConfig {
     }
 }
 
+/// The raw config segment of a route that has one, as it came (still percent-encoded, or
+/// sealed): links Ferrio builds for the user carry it unchanged.
+pub fn config_segment(request: &HttpRequest) -> Option<&str> {
+    request.match_info().get("config")?;
+    request.uri().path().split('/').nth(1)
+}
+
 fn extract(request: &HttpRequest) -> Result<RequestConfig, ApiError> {
-    if request.match_info().get("config").is_none() {
-        return Ok(RequestConfig(None));
-    }
     // The segment is read raw from the path: decoding belongs to `UserConfig::decode`, which
     // must see the percent-encoding to tell the SDK's encoding from base64url.
-    let raw = request.uri().path().split('/').nth(1).unwrap_or_default();
+    let Some(raw) = config_segment(request) else {
+        return Ok(RequestConfig(None));
+    };
     let state = request
         .app_data::<web::Data<AppState>>()
         .ok_or_else(ApiError::internal)?;

@@ -4,8 +4,9 @@
 use serde::Deserialize;
 use std::time::Duration;
 
-/// What went wrong with a Real-Debrid call.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What went wrong with a Real-Debrid call. Serialisable so that answers (a bad token, an
+/// outage) can be cached like values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, Deserialize)]
 pub enum RdError {
     /// Code 8, HTTP 401: the token is wrong or revoked.
     #[error("bad token")]

@@ -1,0 +1,227 @@
+//! The "Real-Debrid library" catalog: the user's downloaded torrents as `rd:<torrentId>` items,
+//! each torrent's video files as the videos of its meta (`rd:<torrentId>:<fileId>`), and those
+//! videos' streams through the same resolve route as everything else.
+
+use super::{
+    library::LibraryItem,
+    realdebrid::types::TorrentInfo,
+    resolve::Target,
+    select::{FileSelector, is_video},
+};
+use crate::protocol::{
+    meta::{Meta, MetaPreview, Video},
+    request::Extra,
+    stream::InfoHash,
+};
+
+/// The catalog's id in the manifest.
+pub const CATALOG_ID: &str = "rd-library";
+/// The id prefix of library items, declared in the manifest.
+pub const ID_PREFIX: &str = "rd:";
+/// The Stremio type of library items.
+pub const MEDIA_TYPE: &str = "other";
+/// Stremio pages catalogs by 100.
+const PAGE: usize = 100;
+
+/// A library id: a torrent (`rd:ABC`) or one file of it (`rd:ABC:2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryId {
+    pub torrent: String,
+    pub file: Option<u32>,
+}
+
+impl LibraryId {
+    /// Parses `rd:<torrentId>[:<fileId>]`; Real-Debrid torrent ids are alphanumeric.
+    pub fn parse(id: &str) -> Option<Self> {
+        let rest = id.strip_prefix(ID_PREFIX)?;
+        let (torrent, file) = match rest.split_once(':') {
+            Some((torrent, file)) => (torrent, Some(file.parse().ok()?)),
+            None => (rest, None),
+        };
+        let valid = !torrent.is_empty()
+            && torrent.len() <= 64
+            && torrent.bytes().all(|b| b.is_ascii_alphanumeric());
+        valid.then(|| Self {
+            torrent: torrent.to_owned(),
+            file,
+        })
+    }
+}
+
+/// One page of the catalog: downloaded torrents, newest first, filtered by `search`.
+pub fn page(items: &[LibraryItem], extra: &Extra) -> Vec<MetaPreview> {
+    let search = extra.search.as_deref().map(str::to_lowercase);
+    items
+        .iter()
+        .filter(|item| item.downloaded)
+        .filter(|item| {
+            search
+                .as_ref()
+                .is_none_or(|term| item.filename.to_lowercase().contains(term))
+        })
+        .skip(extra.skip as usize)
+        .take(PAGE)
+        .map(preview)
+        .collect()
+}
+
+fn preview(item: &LibraryItem) -> MetaPreview {
+    MetaPreview {
+        id: format!("{ID_PREFIX}{}", item.id),
+        media_type: MEDIA_TYPE.to_owned(),
+        name: item.filename.clone(),
+        poster: None,
+        genres: Vec::new(),
+        release_info: item.added.get(..10).map(str::to_owned),
+        imdb_rating: None,
+        description: Some(format!(
+            "{} · in your Real-Debrid library",
+            human_size(item.bytes)
+        )),
+    }
+}
+
+/// The meta of one torrent: its selected video files, in file order.
+pub fn meta(info: &TorrentInfo) -> Meta {
+    let videos = info
+        .files
+        .iter()
+        .filter(|file| file.selected && is_video(&file.path))
+        .map(|file| Video {
+            id: format!("{ID_PREFIX}{}:{}", info.id, file.id),
+            title: file
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&file.path)
+                .to_owned(),
+            released: Some(info.added.clone()).filter(|added| !added.is_empty()),
+            season: None,
+            episode: None,
+            thumbnail: None,
+        })
+        .collect();
+    Meta {
+        preview: MetaPreview {
+            id: format!("{ID_PREFIX}{}", info.id),
+            media_type: MEDIA_TYPE.to_owned(),
+            name: info.filename.clone(),
+            poster: None,
+            genres: Vec::new(),
+            release_info: info.added.get(..10).map(str::to_owned),
+            imdb_rating: None,
+            description: None,
+        },
+        background: None,
+        videos,
+    }
+}
+
+/// The resolve target of a library video: the torrent's hash and the file (Real-Debrid's
+/// 1-based id turned into Stremio's 0-based index).
+pub fn target(info: &TorrentInfo, file: u32) -> Option<(Target, String)> {
+    let hash = InfoHash::parse(&info.hash)?;
+    let chosen = info.files.iter().find(|candidate| candidate.id == file)?;
+    let name = chosen
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&chosen.path)
+        .to_owned();
+    Some((
+        Target {
+            hash,
+            selector: FileSelector::Index(file.checked_sub(1)?),
+        },
+        name,
+    ))
+}
+
+/// Sizes in 1024-based units, as the stream descriptions show them.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{:.2} {}", size, UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, name: &str, downloaded: bool) -> LibraryItem {
+        LibraryItem {
+            id: id.into(),
+            hash: "0123456789abcdef0123456789abcdef01234567".into(),
+            filename: name.into(),
+            downloaded,
+            added: "2026-11-20T12:00:00.000Z".into(),
+            bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+
+    #[test]
+    fn ids_parse_strictly() {
+        assert_eq!(
+            LibraryId::parse("rd:ABC123"),
+            Some(LibraryId {
+                torrent: "ABC123".into(),
+                file: None
+            })
+        );
+        assert_eq!(
+            LibraryId::parse("rd:ABC123:4"),
+            Some(LibraryId {
+                torrent: "ABC123".into(),
+                file: Some(4)
+            })
+        );
+        assert_eq!(LibraryId::parse("rd:"), None);
+        assert_eq!(LibraryId::parse("rd:AB/C"), None);
+        assert_eq!(LibraryId::parse("rd:ABC:x"), None);
+        assert_eq!(LibraryId::parse("tt1"), None);
+    }
+
+    #[test]
+    fn pages_list_downloaded_torrents_with_search_and_skip() {
+        let items: Vec<_> = (0..150)
+            .map(|n| item(&format!("T{n}"), &format!("Movie {n}"), n != 3))
+            .collect();
+        let first = page(&items, &Extra::default());
+        assert_eq!(first.len(), 100);
+        assert!(
+            first.iter().all(|meta| meta.id != "rd:T3"),
+            "not downloaded"
+        );
+        assert_eq!(
+            first[0].description.as_deref(),
+            Some("2.00 GB · in your Real-Debrid library")
+        );
+        let second = page(
+            &items,
+            &Extra {
+                skip: 100,
+                ..Extra::default()
+            },
+        );
+        assert_eq!(second.len(), 49);
+        let found = page(
+            &items,
+            &Extra {
+                search: Some("movie 14".into()),
+                ..Extra::default()
+            },
+        );
+        assert_eq!(
+            found.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            [
+                "rd:T14", "rd:T140", "rd:T141", "rd:T142", "rd:T143", "rd:T144", "rd:T145",
+                "rd:T146", "rd:T147", "rd:T148", "rd:T149"
+            ]
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! The user's Real-Debrid library: the torrents in their account.
+//!
+//! It is listed once per token every few minutes and serves three purposes: the strongest
+//! "cached" evidence (a torrent already downloaded in the account plays at once), the token
+//! check behind the stream list (a bad token gives one error stream, not dozens of broken
+//! links), and the "Real-Debrid library" catalog.
+
+use super::realdebrid::{RdError, RealDebrid, types::TorrentStatus};
+use crate::{
+    cache::{Cache, CacheFamily, Policy, TokenHasher},
+    protocol::config::DebridToken,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Listed again after this long; Torrentio-like addons use 5 minutes.
+const LIBRARY_TTL: Duration = Duration::from_secs(5 * 60);
+/// A refused token is remembered longer: it will not become valid by itself.
+const BAD_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
+/// Other failures (Real-Debrid down) are retried soon.
+const FAILURE_TTL: Duration = Duration::from_secs(30);
+/// Torrents listed per page, and pages at most: the newest 500 torrents.
+const PAGE_SIZE: u32 = 100;
+const MAX_PAGES: u32 = 5;
+
+/// One torrent of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryItem {
+    pub id: String,
+    /// Lowercase info hash.
+    pub hash: String,
+    pub filename: String,
+    pub downloaded: bool,
+    /// ISO 8601, as Real-Debrid sends it.
+    pub added: String,
+    pub bytes: u64,
+}
+
+/// The libraries of all users, cached per token (by keyed hash). Cheap to clone.
+#[derive(Clone)]
+pub struct Library {
+    rd: RealDebrid,
+    lists: CacheFamily<Vec<LibraryItem>, RdError>,
+    hasher: TokenHasher,
+}
+
+impl Library {
+    /// The library lister over the Real-Debrid client and the cache.
+    pub fn new(rd: RealDebrid, cache: &Cache) -> Self {
+        let lists = cache.family(
+            "rd_library",
+            |result: &Result<Vec<LibraryItem>, RdError>| match result {
+                Ok(_) => Policy::only_fresh(LIBRARY_TTL),
+                Err(error) if error.is_per_user() => Policy::only_fresh(BAD_TOKEN_TTL),
+                Err(_) => Policy::only_fresh(FAILURE_TTL),
+            },
+        );
+        Self {
+            rd,
+            lists,
+            hasher: cache.token_hasher().clone(),
+        }
+    }
+
+    /// The account's torrents, newest first; an error says the token is bad or Real-Debrid down.
+    pub async fn items(&self, token: &DebridToken) -> Result<Vec<LibraryItem>, RdError> {
+        let (rd, owned) = (self.rd.clone(), token.clone());
+        let fetch = move || {
+            let (rd, token) = (rd.clone(), owned.clone());
+            async move { list(&rd, &token).await }
+        };
+        self.lists
+            .get_or_fetch(&self.hasher.hash(token), fetch)
+            .await
+    }
+}
+
+async fn list(rd: &RealDebrid, token: &DebridToken) -> Result<Vec<LibraryItem>, RdError> {
+    let mut items = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let listed = rd.torrents(token, page, PAGE_SIZE).await?;
+        let last = listed.torrents.len() < PAGE_SIZE as usize
+            || u64::from(page * PAGE_SIZE) >= listed.total;
+        items.extend(listed.torrents.into_iter().map(|torrent| LibraryItem {
+            downloaded: torrent.status == TorrentStatus::Downloaded,
+            hash: torrent.hash.to_ascii_lowercase(),
+            id: torrent.id,
+            filename: torrent.filename,
+            added: torrent.added,
+            bytes: torrent.bytes,
+        }));
+        if last {
+            break;
+        }
+    }
+    // ISO 8601 timestamps in one format sort as text.
+    items.sort_by(|a, b| b.added.cmp(&a.added));
+    Ok(items)
+}

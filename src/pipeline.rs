@@ -1,0 +1,97 @@
+//! The stream pipeline: sources → merge → rank → present. Shared by the stream route and by
+//! the resolve route's fail-over, which needs the same ranked list to pick the next torrent.
+
+use crate::{
+    debrid::{
+        MarkRequest,
+        library::LibraryItem,
+        present::{self, LinkBase},
+        realdebrid::RdError,
+        resolve::Target,
+    },
+    protocol::{
+        config::{DebridToken, UserConfig},
+        request::VideoId,
+        stream::Stream,
+    },
+    ranking::{self, Release},
+    state::AppState,
+};
+use std::collections::HashSet;
+
+/// The ranked releases of a video from the sources the user enabled.
+pub async fn releases(state: &AppState, video: &VideoId, config: &UserConfig) -> Vec<Release> {
+    let candidates = state.sources.find(video, &config.sources).await;
+    // Ranking parses every release name: CPU work, kept off the worker that serves other
+    // requests (the parser's first use alone takes seconds in a debug build).
+    let (video, config) = (video.clone(), config.clone());
+    tokio::task::spawn_blocking(move || ranking::rank(candidates, &video, &config))
+        .await
+        .unwrap_or_default()
+}
+
+/// The stream list: peer-to-peer without a token; resolve links with cached markers with one.
+pub async fn streams(
+    state: &AppState,
+    video: &VideoId,
+    config: &UserConfig,
+    links: LinkBase<'_>,
+) -> Vec<Stream> {
+    let Some(token) = &config.realdebrid else {
+        return releases(state, video, config)
+            .await
+            .iter()
+            .map(ranking::present)
+            .collect();
+    };
+    // The library is listed while the sources are asked: it costs no time on top.
+    let (releases, library) =
+        tokio::join!(releases(state, video, config), state.debrid.library(token));
+    let library = match library {
+        Err(RdError::BadToken | RdError::PermissionDenied) => {
+            return vec![present::token_error(links.base_url)];
+        }
+        // Real-Debrid is down: the list is still shown, without library evidence.
+        other => other.unwrap_or_default(),
+    };
+    let now = crate::debrid::availability::now_ms();
+    marked(state, releases, &library, video, config)
+        .await
+        .iter()
+        .map(|entry| present::stream(entry, &links, video, now))
+        .collect()
+}
+
+/// The likely-cached torrents of a video for a user, best first: what fail-over tries.
+pub async fn cached_targets(
+    state: &AppState,
+    token: &DebridToken,
+    config: &UserConfig,
+    video: &VideoId,
+) -> Vec<Target> {
+    let (releases, library) =
+        tokio::join!(releases(state, video, config), state.debrid.library(token));
+    let library = library.unwrap_or_default();
+    marked(state, releases, &library, video, config)
+        .await
+        .into_iter()
+        .filter(|entry| entry.evidence.is_some())
+        .map(|entry| entry.target)
+        .collect()
+}
+
+async fn marked(
+    state: &AppState,
+    releases: Vec<Release>,
+    library: &[LibraryItem],
+    video: &VideoId,
+    config: &UserConfig,
+) -> Vec<present::Marked> {
+    let dmm_cached = HashSet::new();
+    let request = MarkRequest {
+        video,
+        config,
+        dmm_cached: &dmm_cached,
+    };
+    state.debrid.mark(releases, library, &request).await
+}
