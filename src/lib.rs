@@ -6,6 +6,7 @@
 //! [`telemetry`], [`metrics`], [`error`] and [`startup`].
 
 pub mod cache;
+pub mod catalog;
 pub mod debrid;
 pub mod error;
 pub mod metrics;

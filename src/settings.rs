@@ -117,6 +117,16 @@ pub struct Settings {
     /// expires, so no search is sent with a token that dies on the way.
     #[serde(default = "cache_defaults::cache_dmm_token_margin_secs")]
     pub cache_dmm_token_margin_secs: u64,
+
+    // Real-Debrid.
+    /// `REALDEBRID_TIMEOUT_MS`: timeout of one Real-Debrid call.
+    #[serde(default = "defaults::realdebrid_timeout_ms")]
+    pub realdebrid_timeout_ms: u64,
+
+    // Catalogs.
+    /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
+    #[serde(default = "defaults::catalog_ttl_secs")]
+    pub catalog_ttl_secs: u64,
 }
 
 /// A setting that could not be read; the message names the variable.
@@ -179,6 +189,11 @@ impl Settings {
         Duration::from_millis(self.source_timeout_ms)
     }
 
+    /// Timeout of one Real-Debrid call.
+    pub fn realdebrid_timeout(&self) -> Duration {
+        Duration::from_millis(self.realdebrid_timeout_ms)
+    }
+
     /// The address to bind, as `host:port`.
     pub fn bind_address(&self) -> String {
         format!("{}:{}", self.host, self.port)
@@ -224,6 +239,12 @@ mod defaults {
     }
     pub fn source_timeout_ms() -> u64 {
         4_000
+    }
+    pub fn realdebrid_timeout_ms() -> u64 {
+        8_000
+    }
+    pub fn catalog_ttl_secs() -> u64 {
+        3_600
     }
     pub fn dmm_min_interval_ms() -> u64 {
         2_000

@@ -2,9 +2,14 @@
 //! is an `Arc`, so workers share one copy.
 
 use crate::{
+    cache::{Cache, CacheError},
+    catalog::Catalogs,
+    debrid::Debrid,
     metrics::Metrics,
     protocol::{manifest::Manifest, seal::Sealer},
     settings::Settings,
+    sources::{SourceHttp, Sources},
+    upstream,
 };
 use actix_web::HttpRequest;
 use secrecy::ExposeSecret;
@@ -17,6 +22,14 @@ pub struct AppState {
     /// Present when `CONFIG_SECRET` is set.
     pub sealer: Option<Sealer>,
     pub metrics: Metrics,
+    /// Everything Ferrio remembers: in process, or shared through Redis.
+    pub cache: Cache,
+    /// The torrent sources (DMM, YTS, Torrentio) behind the stream route.
+    pub sources: Sources,
+    /// Real-Debrid: resolve links, cached markers, the user's library.
+    pub debrid: Debrid,
+    /// The YTS catalogs.
+    pub catalogs: Catalogs,
 }
 
 /// Why the state could not be built.
@@ -26,6 +39,10 @@ pub enum StateError {
     Manifest(#[from] serde_json::Error),
     #[error("metrics could not be registered: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error("the HTTP client could not be built: {0}")]
+    Http(#[from] reqwest::Error),
 }
 
 impl AppState {
@@ -36,10 +53,20 @@ impl AppState {
             .as_ref()
             .filter(|secret| !secret.expose_secret().is_empty())
             .map(Sealer::new);
+        let metrics = Metrics::new()?;
+        let cache = Cache::new(&settings, metrics.clone())?;
+        let sources = Sources::new(&settings, metrics.clone())?;
+        let http = upstream::http_client(settings.realdebrid_timeout())?;
+        let debrid = Debrid::new(&settings, http.clone(), &cache, metrics.clone());
+        let catalogs = Catalogs::new(&settings, SourceHttp::new(http, metrics.clone()), &cache);
         Ok(Self {
             manifest: Manifest::base()?,
             sealer,
-            metrics: Metrics::new()?,
+            metrics,
+            cache,
+            sources,
+            debrid,
+            catalogs,
             settings,
         })
     }

@@ -21,7 +21,7 @@ pub const CONFIG_VERSION: u8 = 1;
 /// The longest config segment accepted, in bytes as it appears in the URL.
 pub const MAX_CONFIG_BYTES: usize = 4096;
 
-pub use crate::protocol::config_values::{Quality, SortOrder, SourceId};
+pub use crate::protocol::config_values::{CatalogId, Quality, SortOrder, SourceId};
 
 /// A Real-Debrid API token. Its `Debug` output is redacted; the only way to read it is
 /// [`DebridToken::expose`], used where it is sent to Real-Debrid or sealed into a config.
@@ -72,7 +72,8 @@ impl Serialize for DebridToken {
 /// ```json
 /// {"v": 1, "sources": ["dmm", "yts"], "realdebrid": "ABC…", "excludeQualities": ["cam", "480p"],
 ///  "maxSizeGb": 20, "sort": "qualitysize", "limitPerQuality": 3, "maxResults": 30,
-///  "excludeKeywords": ["hdcam"], "cachedOnly": false, "showDownloadLinks": true}
+///  "excludeKeywords": ["hdcam"], "cachedOnly": false, "showDownloadLinks": true,
+///  "catalogs": ["yts-popular", "yts-search"]}
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -102,6 +103,8 @@ pub struct UserConfig {
     pub cached_only: bool,
     /// With Real-Debrid: show streams that need downloading first.
     pub show_download_links: bool,
+    /// The YTS catalogs shown in Discover and on the Board.
+    pub catalogs: BTreeSet<CatalogId>,
 }
 
 impl Default for UserConfig {
@@ -118,6 +121,7 @@ impl Default for UserConfig {
             exclude_keywords: Vec::new(),
             cached_only: false,
             show_download_links: true,
+            catalogs: CatalogId::ALL.into_iter().collect(),
         }
     }
 }

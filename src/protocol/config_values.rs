@@ -98,6 +98,43 @@ impl Quality {
     }
 }
 
+/// A YTS catalog the user can turn off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CatalogId {
+    /// Most downloaded first.
+    #[serde(rename = "yts-popular")]
+    Popular,
+    /// Newest additions first.
+    #[serde(rename = "yts-latest")]
+    Latest,
+    /// Best rated first.
+    #[serde(rename = "yts-top-rated")]
+    TopRated,
+    /// Search, shown by Stremio's search only.
+    #[serde(rename = "yts-search")]
+    Search,
+}
+
+impl CatalogId {
+    /// Every catalog, in manifest order.
+    pub const ALL: [Self; 4] = [Self::Popular, Self::Latest, Self::TopRated, Self::Search];
+
+    /// The catalog id in the manifest and the config value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Popular => "yts-popular",
+            Self::Latest => "yts-latest",
+            Self::TopRated => "yts-top-rated",
+            Self::Search => "yts-search",
+        }
+    }
+
+    /// The catalog with this manifest id.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|catalog| catalog.as_str() == id)
+    }
+}
+
 /// How the stream list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -162,6 +199,17 @@ mod tests {
             serde_json::from_str::<Quality>("\"ts\"").expect("alias"),
             Quality::TeleSync
         );
+    }
+
+    #[test]
+    fn catalog_ids_match_their_config_values() {
+        for catalog in CatalogId::ALL {
+            assert_eq!(
+                serde_json::to_string(&catalog).expect("ok"),
+                format!("\"{}\"", catalog.as_str())
+            );
+            assert_eq!(CatalogId::from_id(catalog.as_str()), Some(catalog));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The addon manifest. The base manifest is the top-level `manifest.json`, embedded at build
 //! time; each user's manifest is derived from it and their config.
 
-use super::config::UserConfig;
+use super::config::{CatalogId, UserConfig};
 use serde::{Deserialize, Serialize};
 
 /// The base manifest as shipped in the repository.
@@ -100,6 +100,9 @@ impl Manifest {
         manifest.logo = manifest.logo.map(|path| absolute(base_url, &path));
         manifest.background = manifest.background.map(|path| absolute(base_url, &path));
         if let Some(config) = config {
+            manifest.catalogs.retain(|catalog| {
+                CatalogId::from_id(&catalog.id).is_none_or(|id| config.catalogs.contains(&id))
+            });
             manifest.behavior_hints.configuration_required = None;
             manifest.behavior_hints.configurable = true;
             if config.has_debrid() {
@@ -179,6 +182,31 @@ mod tests {
             Some("https://ferrio.example/static/logo.png")
         );
         assert_eq!(manifest.behavior_hints.configuration_required, Some(false));
+    }
+
+    #[test]
+    fn catalogs_turned_off_in_the_config_are_absent() {
+        let config = UserConfig {
+            catalogs: [CatalogId::Latest, CatalogId::Search].into_iter().collect(),
+            ..UserConfig::default()
+        };
+        let base = Manifest::base().expect("valid");
+        let ids: Vec<String> = base
+            .catalogs
+            .iter()
+            .map(|catalog| catalog.id.clone())
+            .collect();
+        assert_eq!(
+            ids,
+            ["yts-popular", "yts-latest", "yts-top-rated", "yts-search"]
+        );
+        let manifest = base.for_user(Some(&config), "http://127.0.0.1:7000");
+        let ids: Vec<&str> = manifest
+            .catalogs
+            .iter()
+            .map(|catalog| catalog.id.as_str())
+            .collect();
+        assert_eq!(ids, ["yts-latest", "yts-search"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::{
     error::ApiError,
     pipeline,
     protocol::{
+        config::CatalogId,
         request::{RequestError, ResourcePath, VideoId},
         response::{CachePolicy, Cached, MetaItem, Metas, Streams},
     },
@@ -79,7 +80,20 @@ pub async fn catalog(
     if needs_search && path.extra.search.is_none() {
         return Err(ApiError::bad_request("this catalog needs a search term"));
     }
-    Ok(Cached::new(Metas { metas: Vec::new() }, CachePolicy::EMPTY))
+    let id =
+        CatalogId::from_id(&declared.id).ok_or_else(|| ApiError::not_found("no such catalog"))?;
+    if !config.catalogs.contains(&id) {
+        return Err(ApiError::not_found(
+            "this catalog is turned off in the config",
+        ));
+    }
+    let metas = state.catalogs.page(id, &path.extra).await;
+    let policy = if metas.is_empty() {
+        CachePolicy::EMPTY
+    } else {
+        CachePolicy::CATALOG
+    };
+    Ok(Cached::new(Metas { metas }, policy))
 }
 
 /// `meta/{type}/{id}`: metadata of the user's Real-Debrid library items; Ferrio serves no

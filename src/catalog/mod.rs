@@ -1,0 +1,169 @@
+//! The YTS catalogs of Discover and the Board: Popular, Latest, Top rated, and search.
+//!
+//! Stremio pages catalogs by 100 (`skip=0,100,…`, and fewer than 100 items means the end);
+//! YTS pages by at most 50. One Stremio page is mapped to the YTS pages that cover it, fetched
+//! concurrently and cached one by one, so pages shared by two Stremio pages (an odd `skip`)
+//! are fetched once. Items are IMDb ids, so Stremio's own metadata and every addon's streams —
+//! Ferrio's included — work for them.
+
+mod yts_pages;
+
+use crate::{
+    cache::Cache,
+    protocol::{config::CatalogId, meta::MetaPreview, request::Extra},
+    settings::Settings,
+    sources::{ListMovies, OrderBy, SortBy, SourceHttp, YtsClient},
+};
+use std::time::Duration;
+use yts_pages::{Item, YtsPages};
+
+/// Items in one Stremio catalog page.
+pub const STREMIO_PAGE: u64 = 100;
+/// Items in one YTS page (its maximum `limit`).
+const YTS_PAGE: u64 = 50;
+/// Longest description shown on a catalog item.
+const DESCRIPTION_CHARS: usize = 300;
+
+/// The YTS catalogs. Cheap to clone.
+#[derive(Clone)]
+pub struct Catalogs {
+    pages: YtsPages,
+}
+
+impl Catalogs {
+    /// The catalogs over their own YTS client on the shared HTTP pool, cached in `cache`.
+    pub fn new(settings: &Settings, http: SourceHttp, cache: &Cache) -> Self {
+        let client = YtsClient::new(http, settings.yts_url.clone(), settings.source_timeout());
+        let ttl = Duration::from_secs(settings.catalog_ttl_secs);
+        Self {
+            pages: YtsPages::new(client, cache, ttl),
+        }
+    }
+
+    /// One Stremio page of `catalog`. A YTS failure gives the stale page when there is one and
+    /// an empty list otherwise.
+    pub async fn page(&self, catalog: CatalogId, extra: &Extra) -> Vec<MetaPreview> {
+        let query = query(catalog, extra);
+        let skip = u64::from(extra.skip);
+        let first = skip / YTS_PAGE + 1;
+        let last = (skip + STREMIO_PAGE - 1) / YTS_PAGE + 1;
+        let pages =
+            futures::future::join_all((first..=last).map(|page| self.pages.get(&query, page)))
+                .await;
+        let total = pages.iter().map(|page| page.total).max().unwrap_or(0);
+        let offset = usize::try_from(skip % YTS_PAGE).unwrap_or(0);
+        let mut playable: Vec<Item> = pages
+            .into_iter()
+            .flat_map(|page| page.items)
+            .skip(offset)
+            .filter(Item::has_imdb)
+            .collect();
+        // Items without an IMDb id are dropped; to answer fewer than 100 items only at the real
+        // end, the gap is filled from the next YTS pages (those few items may show again at the
+        // top of the next Stremio page, which is better than a catalog that stops early).
+        let mut next = last + 1;
+        while (playable.len() as u64) < STREMIO_PAGE
+            && (next - 1) * YTS_PAGE < total
+            && next <= last + 2
+        {
+            playable.extend(
+                self.pages
+                    .get(&query, next)
+                    .await
+                    .items
+                    .into_iter()
+                    .filter(Item::has_imdb),
+            );
+            next += 1;
+        }
+        playable.truncate(STREMIO_PAGE as usize);
+        playable.into_iter().map(preview).collect()
+    }
+}
+
+/// The YTS query behind a catalog.
+fn query(catalog: CatalogId, extra: &Extra) -> ListMovies {
+    let sort_by = match catalog {
+        CatalogId::Popular | CatalogId::Search => SortBy::DownloadCount,
+        CatalogId::Latest => SortBy::DateAdded,
+        CatalogId::TopRated => SortBy::Rating,
+    };
+    ListMovies {
+        query_term: extra
+            .search
+            .clone()
+            .filter(|_| catalog == CatalogId::Search),
+        genre: extra.genre.clone(),
+        sort_by: Some(sort_by),
+        order_by: Some(OrderBy::Desc),
+        limit: Some(YTS_PAGE as u8),
+        page: None,
+    }
+}
+
+fn preview(item: Item) -> MetaPreview {
+    MetaPreview {
+        id: item.imdb,
+        media_type: "movie".to_owned(),
+        name: item.title,
+        poster: item.poster,
+        genres: item.genres,
+        release_info: item.year.map(|year| year.to_string()),
+        imdb_rating: item.rating.map(|rating| format!("{rating:.1}")),
+        description: item.summary.map(|summary| shorten(&summary)),
+    }
+}
+
+/// Cuts a description at a word boundary.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(DESCRIPTION_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_catalog_asks_yts_for_its_order() {
+        let extra = Extra {
+            search: Some("matrix".into()),
+            genre: Some("Action".into()),
+            skip: 0,
+        };
+        assert_eq!(
+            query(CatalogId::Popular, &extra).sort_by,
+            Some(SortBy::DownloadCount)
+        );
+        assert_eq!(
+            query(CatalogId::Latest, &extra).sort_by,
+            Some(SortBy::DateAdded)
+        );
+        assert_eq!(
+            query(CatalogId::TopRated, &extra).sort_by,
+            Some(SortBy::Rating)
+        );
+        assert_eq!(
+            query(CatalogId::Popular, &extra).query_term,
+            None,
+            "browse catalogs do not search"
+        );
+        let search = query(CatalogId::Search, &extra);
+        assert_eq!(search.query_term.as_deref(), Some("matrix"));
+        assert_eq!(search.genre.as_deref(), Some("Action"));
+        assert_eq!(search.limit, Some(50));
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        let text = "word ".repeat(100);
+        let short = shorten(&text);
+        assert!(short.chars().count() <= DESCRIPTION_CHARS + 1);
+        assert!(short.ends_with("word…"));
+        assert_eq!(shorten("short"), "short");
+    }
+}
