@@ -17,7 +17,6 @@ use crate::{
     ranking::{self, Release},
     state::AppState,
 };
-use std::collections::HashSet;
 
 /// The ranked releases of a video from the sources the user enabled.
 pub async fn releases(state: &AppState, video: &VideoId, config: &UserConfig) -> Vec<Release> {
@@ -87,7 +86,11 @@ async fn marked(
     video: &VideoId,
     config: &UserConfig,
 ) -> Vec<present::Marked> {
-    let dmm_cached = HashSet::new();
+    let hashes: Vec<_> = releases
+        .iter()
+        .map(|release| release.candidate.info_hash.clone())
+        .collect();
+    let dmm_cached = state.debrid.dmm.cached(video.imdb(), &hashes).await;
     let request = MarkRequest {
         video,
         config,

@@ -5,7 +5,10 @@ mod common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::{TestApp, spawn_app};
-use ferrio_fakes::fixtures::{self, RD_TOKEN};
+use ferrio_fakes::{
+    DmmFile,
+    fixtures::{self, RD_TOKEN},
+};
 use serde_json::Value;
 
 fn config(extra: &str) -> String {
@@ -184,13 +187,28 @@ async fn streams_are_marked_with_their_evidence() {
     assert!(library["description"].as_str().expect("text").starts_with("RD+ · in your library"));
     let seen = stream_for(&listed, fixtures::SHAWSHANK_REMUX_DV).expect("seen stream");
     assert!(seen["description"].as_str().expect("text").starts_with("RD+ · seen just now"), "{seen}");
-    let unknown = stream_for(&listed, fixtures::SHAWSHANK_DMM_ONLY).expect("uncached stream");
+    let unknown = stream_for(&listed, fixtures::SHAWSHANK_ITA_ENG).expect("uncached stream");
     assert!(unknown["name"].as_str().expect("name").starts_with("[RD download] "));
     let cached_only = streams(&app, &config(r#","cachedOnly":true"#), fixtures::MOVIE_ID, "movie").await;
     assert!(!cached_only.is_empty());
     assert!(cached_only.iter().all(|s| s["name"].as_str().is_some_and(|n| n.starts_with("[RD+] "))));
     let no_downloads = streams(&app, &config(r#","showDownloadLinks":false"#), fixtures::MOVIE_ID, "movie").await;
     assert_eq!(no_downloads.len(), cached_only.len());
+}
+
+#[tokio::test]
+async fn dmm_availability_is_the_weakest_marker() {
+    let app = spawn_app().await;
+    app.fakes
+        .dmm
+        .set_available(fixtures::SHAWSHANK_DMM_ONLY, vec![DmmFile::new(2, "/Movie/movie.mkv", 2_000_000_000)]);
+    let listed = streams(&app, &config(""), fixtures::MOVIE_ID, "movie").await;
+    let marked = stream_for(&listed, fixtures::SHAWSHANK_DMM_ONLY).expect("stream");
+    assert!(marked["name"].as_str().expect("name").starts_with("[RD+] "));
+    assert!(marked["description"].as_str().expect("text").starts_with("RD+ · cached according to DMM"));
+    assert_eq!(app.fakes.dmm.availability_calls(), 1);
+    streams(&app, &config(""), fixtures::MOVIE_ID, "movie").await;
+    assert_eq!(app.fakes.dmm.availability_calls(), 1, "the answer is cached");
 }
 
 #[tokio::test]

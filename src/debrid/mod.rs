@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod catalog;
+pub mod dmm_signal;
 pub mod evidence;
 pub mod library;
 pub mod present;
@@ -19,8 +20,10 @@ use crate::{
     protocol::{config::DebridToken, config::UserConfig, request::VideoId},
     ranking::Release,
     settings::Settings,
+    sources::Sources,
 };
 use availability::Availability;
+use dmm_signal::DmmSignal;
 use library::{Library, LibraryItem};
 use present::Marked;
 use realdebrid::{RdError, RealDebrid};
@@ -34,15 +37,18 @@ pub struct Debrid {
     pub library: Library,
     pub resolver: Resolver,
     pub client: RealDebrid,
+    pub dmm: DmmSignal,
 }
 
 impl Debrid {
-    /// Builds the client (on the shared HTTP pool) and its cache families.
+    /// Builds the client (on the shared HTTP pool) and its cache families; `sources` gives
+    /// access to DMM's availability database.
     pub fn new(
         settings: &Settings,
         http: reqwest::Client,
         cache: &Cache,
         metrics: Metrics,
+        sources: Sources,
     ) -> Self {
         let client = RealDebrid::new(
             http,
@@ -56,6 +62,7 @@ impl Debrid {
             resolver: Resolver::new(client.clone(), cache, availability.clone()),
             availability,
             client,
+            dmm: DmmSignal::new(sources, cache),
         }
     }
 
