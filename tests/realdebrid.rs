@@ -97,3 +97,21 @@ async fn a_429_closes_the_token_budget_instead_of_retrying() {
     }
     assert_eq!(fake.calls(), calls, "no request reaches Real-Debrid during the backoff");
 }
+
+#[tokio::test]
+async fn an_outage_opens_the_circuit_but_a_bad_token_does_not() {
+    let fake = RealDebridFake::start().await;
+    let rd = client(&fake);
+    let stranger = DebridToken::from("UNKNOWNTOKEN000000000000000000000000000000000000".to_owned());
+    for _ in 0..8 {
+        assert_eq!(rd.user(&stranger).await.map(drop), Err(RdError::BadToken));
+    }
+    assert!(rd.user(&token()).await.is_ok(), "bad tokens are one user's problem");
+    fake.set_service_unavailable(true);
+    for _ in 0..5 {
+        assert_eq!(rd.user(&token()).await.map(drop), Err(RdError::ServiceUnavailable));
+    }
+    let calls = fake.calls();
+    assert_eq!(rd.user(&token()).await.map(drop), Err(RdError::ServiceUnavailable));
+    assert_eq!(fake.calls(), calls, "the open circuit answers without calling");
+}

@@ -25,6 +25,18 @@ struct State {
     trial_running: bool,
 }
 
+/// An error that may or may not say the upstream is unhealthy.
+pub(crate) trait Failure {
+    /// Whether this error counts towards opening the circuit.
+    fn counts_as_failure(&self) -> bool;
+}
+
+impl Failure for SourceError {
+    fn counts_as_failure(&self) -> bool {
+        self.is_failure()
+    }
+}
+
 /// The circuit breaker of one source; its state is mirrored in the `circuit_open` gauge.
 pub(crate) struct Circuit {
     source: &'static str,
@@ -59,8 +71,8 @@ impl Circuit {
     }
 
     /// Records how a call went. Any answer, even an empty one, proves the source healthy;
-    /// errors count only when they say so ([`SourceError::is_failure`]).
-    pub(crate) fn record<T>(&self, result: &Result<T, SourceError>) {
+    /// errors count only when they say so ([`Failure::counts_as_failure`]).
+    pub(crate) fn record<T, E: Failure>(&self, result: &Result<T, E>) {
         let mut state = self.lock();
         state.trial_running = false;
         match result {
@@ -71,7 +83,7 @@ impl Circuit {
                 }
                 *state = State::default();
             }
-            Err(error) if error.is_failure() => {
+            Err(error) if error.counts_as_failure() => {
                 state.consecutive_failures = state.consecutive_failures.saturating_add(1);
                 let was_open = state.open_until.is_some();
                 if was_open || state.consecutive_failures >= FAILURES_TO_OPEN {
@@ -107,7 +119,7 @@ mod tests {
     fn fail(circuit: &Circuit, times: u32) {
         for _ in 0..times {
             assert!(circuit.try_acquire());
-            circuit.record::<()>(&Err(SourceError::Timeout));
+            circuit.record::<(), SourceError>(&Err(SourceError::Timeout));
         }
     }
 
@@ -122,7 +134,7 @@ mod tests {
         let (circuit, metrics) = circuit();
         fail(&circuit, FAILURES_TO_OPEN - 1);
         assert!(circuit.try_acquire(), "four failures keep it closed");
-        circuit.record::<()>(&Err(SourceError::Blocked));
+        circuit.record::<(), SourceError>(&Err(SourceError::Blocked));
         assert!(!circuit.try_acquire(), "the fifth opens it");
         assert!(gauge_open(&metrics));
 
@@ -155,10 +167,10 @@ mod tests {
         circuit.record(&Ok(()));
         fail(&circuit, FAILURES_TO_OPEN - 1);
         for _ in 0..10 {
-            circuit.record::<()>(&Err(SourceError::RateLimited {
+            circuit.record::<(), SourceError>(&Err(SourceError::RateLimited {
                 retry_after: Duration::from_secs(1),
             }));
-            circuit.record::<()>(&Err(SourceError::Status(404)));
+            circuit.record::<(), SourceError>(&Err(SourceError::Status(404)));
         }
         assert!(circuit.try_acquire(), "never five failures in a row");
     }
@@ -169,7 +181,7 @@ mod tests {
         fail(&circuit, FAILURES_TO_OPEN);
         tokio::time::advance(OPEN_FOR).await;
         assert!(circuit.try_acquire());
-        circuit.record::<()>(&Err(SourceError::Throttled));
+        circuit.record::<(), SourceError>(&Err(SourceError::Throttled));
         assert!(circuit.try_acquire(), "another trial may go");
     }
 }

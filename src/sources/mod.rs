@@ -2,7 +2,7 @@
 //! asks the enabled ones at once and merges their answers.
 
 pub mod candidate;
-mod circuit;
+pub(crate) mod circuit;
 mod dmm;
 mod dmm_challenge;
 mod error;

@@ -126,6 +126,15 @@ impl RdError {
         )
     }
 
+    /// Whether the failure says Real-Debrid itself is unhealthy: what opens its circuit.
+    pub fn is_outage(&self) -> bool {
+        match self {
+            Self::ServiceUnavailable | Self::Timeout | Self::Network | Self::BadResponse(_) => true,
+            Self::Other { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
     /// A short label for metrics and logs.
     pub fn label(&self) -> &'static str {
         match self {
@@ -146,6 +155,12 @@ impl RdError {
             Self::Network => "network",
             Self::BadResponse(_) => "bad_response",
         }
+    }
+}
+
+impl crate::sources::circuit::Failure for RdError {
+    fn counts_as_failure(&self) -> bool {
+        self.is_outage()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod budget;
 pub mod error;
 pub mod types;
 
+use crate::sources::circuit::Circuit;
 use crate::{metrics::Metrics, protocol::config::DebridToken, upstream::endpoint};
 use budget::{Budget, Permit};
 use error::ErrorBody;
@@ -35,6 +36,8 @@ pub struct RealDebrid {
     timeout: Duration,
     metrics: Metrics,
     budget: Arc<Budget>,
+    /// Shared by every user: only outages count, never one user's bad token or limits.
+    circuit: Arc<Circuit>,
 }
 
 impl RealDebrid {
@@ -44,6 +47,7 @@ impl RealDebrid {
             http,
             base,
             timeout,
+            circuit: Arc::new(Circuit::new("realdebrid", metrics.clone())),
             metrics,
             budget: Arc::default(),
         }
@@ -172,6 +176,10 @@ impl RealDebrid {
     ) -> Result<Response, RdError> {
         let key: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
         self.wait_for_budget(key).await?;
+        // Checked last: a caller let through as the half-open trial must report back.
+        if !self.circuit.try_acquire() {
+            return Err(RdError::ServiceUnavailable);
+        }
         let started = Instant::now();
         let request = self
             .http
@@ -190,6 +198,7 @@ impl RealDebrid {
             }
             _ => self.budget.answered(key),
         }
+        self.circuit.record(&result);
         let outcome = result.as_ref().map_or_else(RdError::label, |_| "ok");
         self.metrics
             .upstream_call("realdebrid", outcome, started.elapsed());
