@@ -9,6 +9,7 @@ pub mod cache;
 pub mod catalog;
 pub mod debrid;
 pub mod error;
+pub mod hot;
 pub mod metrics;
 pub mod pipeline;
 pub mod protocol;

@@ -127,6 +127,11 @@ pub struct Settings {
     /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
     #[serde(default = "defaults::catalog_ttl_secs")]
     pub catalog_ttl_secs: u64,
+
+    /// `HOT_RESPONSE_TTL_MS`: a stream list asked again within this long is served as
+    /// rendered; 0 turns this off.
+    #[serde(default = "defaults::hot_response_ttl_ms")]
+    pub hot_response_ttl_ms: u64,
 }
 
 /// A setting that could not be read; the message names the variable.
@@ -246,6 +251,9 @@ mod defaults {
     pub fn catalog_ttl_secs() -> u64 {
         3_600
     }
+    pub fn hot_response_ttl_ms() -> u64 {
+        10_000
+    }
     pub fn dmm_min_interval_ms() -> u64 {
         2_000
     }
@@ -305,7 +313,7 @@ mod cache_defaults {
         60
     }
     pub fn cache_dmm_token_margin_secs() -> u64 {
-        30
+        60
     }
 }
 

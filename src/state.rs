@@ -5,6 +5,7 @@ use crate::{
     cache::{Cache, CacheError},
     catalog::Catalogs,
     debrid::Debrid,
+    hot::HotResponses,
     metrics::Metrics,
     protocol::{manifest::Manifest, seal::Sealer},
     settings::Settings,
@@ -13,6 +14,7 @@ use crate::{
 };
 use actix_web::HttpRequest;
 use secrecy::ExposeSecret;
+use std::time::Duration;
 
 /// Shared application state.
 pub struct AppState {
@@ -30,6 +32,8 @@ pub struct AppState {
     pub debrid: Debrid,
     /// The YTS catalogs.
     pub catalogs: Catalogs,
+    /// Stream lists rendered in the last seconds.
+    pub hot: HotResponses,
 }
 
 /// Why the state could not be built.
@@ -55,10 +59,20 @@ impl AppState {
             .map(Sealer::new);
         let metrics = Metrics::new()?;
         let cache = Cache::new(&settings, metrics.clone())?;
-        let sources = Sources::new(&settings, metrics.clone())?;
+        let sources = Sources::new(&settings, metrics.clone(), &cache)?;
         let http = upstream::http_client(settings.realdebrid_timeout())?;
-        let debrid = Debrid::new(&settings, http.clone(), &cache, metrics.clone());
+        let debrid = Debrid::new(
+            &settings,
+            http.clone(),
+            &cache,
+            metrics.clone(),
+            sources.clone(),
+        );
         let catalogs = Catalogs::new(&settings, SourceHttp::new(http, metrics.clone()), &cache);
+        let hot = HotResponses::new(
+            Duration::from_millis(settings.hot_response_ttl_ms),
+            metrics.clone(),
+        );
         Ok(Self {
             manifest: Manifest::base()?,
             sealer,
@@ -67,6 +81,7 @@ impl AppState {
             sources,
             debrid,
             catalogs,
+            hot,
             settings,
         })
     }

@@ -240,3 +240,23 @@ async fn operations_endpoints() {
     assert!(!metrics.contains(TOKEN));
     assert!(!metrics.contains(&segment));
 }
+
+#[tokio::test]
+async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
+    let app = spawn_app_with(|env| {
+        env.insert("HOT_RESPONSE_TTL_MS".into(), "60000".into());
+    })
+    .await;
+    let first = app.get_json("/stream/movie/tt0111161.json", 200).await;
+    let second = app.get_json("/stream/movie/tt0111161.json", 200).await;
+    assert_eq!(first, second);
+    let other_config = format!("/{}/stream/movie/tt0111161.json", base64_config(r#"{"sort":"size"}"#));
+    app.get_json(&other_config, 200).await;
+    let metrics = app.get("/metrics").await.text().await.expect("text");
+    let count = |event: &str| {
+        let line = format!(r#"ferrio_cache_events_total{{event="{event}",family="hot_response"}} "#);
+        metrics.lines().find_map(|l| l.strip_prefix(&line)).map(str::to_owned)
+    };
+    assert_eq!(count("hit").as_deref(), Some("1"), "{metrics}");
+    assert_eq!(count("miss").as_deref(), Some("2"), "another config is another answer");
+}

@@ -8,6 +8,7 @@ use super::{
     stream::Stream,
 };
 use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::header};
+use bytes::Bytes;
 use serde::Serialize;
 
 /// Cache lifetimes in seconds.
@@ -94,13 +95,40 @@ impl<T> Cached<T> {
     }
 }
 
+impl<T: Serialize> Cached<T> {
+    /// Serialises the answer once, so it can be kept and sent again as bytes.
+    pub fn render(&self) -> Rendered {
+        // Serialising plain structs of strings and numbers cannot fail.
+        let body = serde_json::to_vec(self).unwrap_or_default();
+        Rendered {
+            body: Bytes::from(body),
+            policy: self.policy,
+        }
+    }
+}
+
 impl<T: Serialize> Responder for Cached<T> {
     type Body = BoxBody;
 
     fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        self.render().into_response()
+    }
+}
+
+/// A serialised answer and its cache policy.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub body: Bytes,
+    pub policy: CachePolicy,
+}
+
+impl Rendered {
+    /// The 200 answer, with the policy in `Cache-Control`.
+    pub fn into_response(self) -> HttpResponse {
         HttpResponse::Ok()
+            .content_type("application/json")
             .insert_header((header::CACHE_CONTROL, self.policy.header_value()))
-            .json(self)
+            .body(self.body)
     }
 }
 

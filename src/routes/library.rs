@@ -51,27 +51,31 @@ pub async fn meta(
     ))
 }
 
-/// The stream of one library video, through the resolve route.
+/// The stream of one library video, through the resolve route; an item that cannot be read
+/// now has no streams, as for any source.
 pub async fn streams(
     state: &AppState,
     config: &UserConfig,
     id: &str,
     links: &LinkBase<'_>,
-) -> Result<Vec<Stream>, ApiError> {
-    let token = token(config)?;
-    let id = LibraryId::parse(id).ok_or_else(|| ApiError::bad_request("invalid library id"))?;
-    let Some(file) = id.file else {
-        return Ok(Vec::new());
+) -> Vec<Stream> {
+    let (
+        Some(token),
+        Some(LibraryId {
+            torrent,
+            file: Some(file),
+        }),
+    ) = (&config.realdebrid, LibraryId::parse(id))
+    else {
+        return Vec::new();
     };
-    let info = match torrent(state, token, &id).await {
-        Ok(info) => info,
-        // Streams of an item that cannot be read now are an empty list, as for any source.
-        Err(_) => return Ok(Vec::new()),
+    let Ok(info) = state.debrid.client.torrent_info(token, &torrent).await else {
+        return Vec::new();
     };
     let Some((target, filename)) = catalog::target(&info, file) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    Ok(vec![Stream {
+    vec![Stream {
         name: "Ferrio\nRD library".to_owned(),
         description: format!("RD+ · in your library\n{filename}"),
         source: StreamSource::Url {
@@ -83,7 +87,7 @@ pub async fn streams(
             not_web_ready: !filename.to_ascii_lowercase().ends_with(".mp4"),
             ..StreamBehaviorHints::default()
         },
-    }])
+    }]
 }
 
 /// The library is only served under a config with a token; without one it does not exist.

@@ -15,7 +15,7 @@ use crate::{
     },
     state::AppState,
 };
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 impl From<RequestError> for ApiError {
     fn from(error: RequestError) -> Self {
@@ -33,27 +33,35 @@ pub async fn stream(
     request: HttpRequest,
     state: web::Data<AppState>,
     config: RequestConfig,
-) -> Result<Cached<Streams>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let path = ResourcePath::from_request(&request)?;
     let config = config.or_default();
+    let library = path.media_type == rd_catalog::MEDIA_TYPE;
+    let video = if library {
+        None
+    } else {
+        Some(VideoId::parse(&path.media_type, &path.id)?)
+    };
     let base_url = state.base_url(&request);
     let links = LinkBase {
         base_url: &base_url,
         config_segment: config_segment(&request).unwrap_or_default(),
     };
-    let streams = if path.media_type == rd_catalog::MEDIA_TYPE {
-        library::streams(&state, &config, &path.id, &links).await?
-    } else {
-        let video = VideoId::parse(&path.media_type, &path.id)?;
-        pipeline::streams(&state, &video, &config, links).await
+    let key = format!("{base_url}{}", request.uri());
+    let render = async {
+        let streams = match &video {
+            Some(video) => pipeline::streams(&state, video, &config, links).await,
+            None => library::streams(&state, &config, &path.id, &links).await,
+        };
+        let policy = match (streams.is_empty(), config.has_debrid()) {
+            (true, _) => CachePolicy::EMPTY,
+            // Cached markers change as torrents are resolved: a debrid list is kept minutes.
+            (false, true) => CachePolicy::DEBRID_STREAMS,
+            (false, false) => CachePolicy::STREAMS,
+        };
+        Cached::new(Streams { streams }, policy).render()
     };
-    let policy = match (streams.is_empty(), config.has_debrid()) {
-        (true, _) => CachePolicy::EMPTY,
-        // Cached markers change as torrents are resolved: a debrid list is kept minutes.
-        (false, true) => CachePolicy::DEBRID_STREAMS,
-        (false, false) => CachePolicy::STREAMS,
-    };
-    Ok(Cached::new(Streams { streams }, policy))
+    Ok(state.hot.get_or_render(&key, render).await.into_response())
 }
 
 /// `catalog/{type}/{id}`: one page of a catalog of the user's manifest.

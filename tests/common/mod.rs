@@ -2,6 +2,8 @@
 //! child process ([`spawn_binary`]), both pointed at the upstream fakes.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod redis;
+
 use ferrio::{settings::Settings, startup::Application};
 use ferrio_fakes::Fakes;
 use std::collections::BTreeMap;
@@ -48,6 +50,9 @@ pub fn base_env(fakes: &Fakes) -> BTreeMap<String, String> {
         ("REQUEST_DEADLINE_MS", "2000"),
         ("SOURCE_TIMEOUT_MS", "1500"),
         ("DMM_MIN_INTERVAL_MS", "0"),
+        // Tests change the fakes between identical requests; the hot answer cache would hide
+        // that. `tests/protocol.rs` turns it on where it is the subject.
+        ("HOT_RESPONSE_TTL_MS", "0"),
     ] {
         env.insert(name.to_owned(), value.to_owned());
     }
@@ -66,7 +71,10 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut BTreeMap<String, String>
 }
 
 /// Ferrio in-process against fakes the test already holds (e.g. two instances on one set).
-pub async fn spawn_app_on(fakes: Fakes, customise: impl FnOnce(&mut BTreeMap<String, String>)) -> TestApp {
+pub async fn spawn_app_on(
+    fakes: Fakes,
+    customise: impl FnOnce(&mut BTreeMap<String, String>),
+) -> TestApp {
     let mut env = base_env(&fakes);
     customise(&mut env);
     let settings = Settings::from_iter(env).expect("test settings are valid");
@@ -77,7 +85,11 @@ pub async fn spawn_app_on(fakes: Fakes, customise: impl FnOnce(&mut BTreeMap<Str
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client builds");
-    TestApp { address, client, fakes }
+    TestApp {
+        address,
+        client,
+        fakes,
+    }
 }
 
 /// The real `ferrio` binary as a child process, with everything it logs captured.
@@ -142,7 +154,12 @@ pub async fn spawn_binary(customise: impl FnOnce(&mut BTreeMap<String, String>))
     .await
     .expect("join")
     .expect("binary logs its address within 30 s");
-    BinaryApp { address: format!("http://{address}"), fakes, child, logs }
+    BinaryApp {
+        address: format!("http://{address}"),
+        fakes,
+        child,
+        logs,
+    }
 }
 
 fn listening_address(line: &str) -> Option<String> {
