@@ -146,6 +146,10 @@ impl Settings {
     }
 
     /// Reads the settings from `NAME=value` pairs; an empty value counts as unset.
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "reading settings can fail, which `FromIterator` cannot express"
+    )]
     pub fn from_iter(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, SettingsError> {

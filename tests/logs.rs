@@ -2,6 +2,11 @@
 //! every kind of request carrying a known fake token, and fail if the token or the config
 //! segment shows up anywhere in what the process wrote.
 
+#![allow(
+    clippy::expect_used,
+    reason = "integration tests: a failed expectation is a failed test"
+)]
+
 mod common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -32,16 +37,35 @@ async fn the_token_never_reaches_the_logs() {
     ];
     let mut statuses = Vec::new();
     for path in &paths {
-        let response = client.get(format!("{}{path}", app.address)).send().await.expect("request");
+        let response = client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("request");
         statuses.push(response.status().as_u16());
     }
-    assert!(statuses.contains(&200) && statuses.contains(&400) && statuses.contains(&404), "{statuses:?}");
+    assert!(
+        statuses.contains(&200) && statuses.contains(&400) && statuses.contains(&404),
+        "{statuses:?}"
+    );
 
     let logs = app.logs();
-    assert!(logs.contains("http_request"), "request spans were logged:\n{logs}");
-    assert!(logs.contains("/stream/{type}/{id}.json"), "route patterns are logged");
-    assert!(!logs.contains(TOKEN), "the token leaked into the logs:\n{logs}");
+    assert!(
+        logs.contains("http_request"),
+        "request spans were logged:\n{logs}"
+    );
+    assert!(
+        logs.contains("/stream/{type}/{id}.json"),
+        "route patterns are logged"
+    );
+    assert!(
+        !logs.contains(TOKEN),
+        "the token leaked into the logs:\n{logs}"
+    );
     for segment in [&good, &bad, &percent] {
-        assert!(!logs.contains(segment.as_str()), "a config segment leaked into the logs");
+        assert!(
+            !logs.contains(segment.as_str()),
+            "a config segment leaked into the logs"
+        );
     }
 }

@@ -1,6 +1,11 @@
 //! The Stremio protocol surface: routes with and without config, CORS, cache headers,
 //! percent-encoded ids, config encodings, sealed configs and every bad-input answer.
 
+#![allow(
+    clippy::expect_used,
+    reason = "integration tests: a failed expectation is a failed test"
+)]
+
 mod common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -24,8 +29,15 @@ fn percent_config(json: &str) -> String {
 async fn expect_error(app: &TestApp, path: &str, status: u16) -> String {
     let response = app.get(path).await;
     assert_eq!(response.status().as_u16(), status, "GET {path}");
-    assert_eq!(header(&response, "access-control-allow-origin"), "*", "CORS on errors too");
-    assert!(header(&response, "content-type").starts_with("application/json"), "{path}");
+    assert_eq!(
+        header(&response, "access-control-allow-origin"),
+        "*",
+        "CORS on errors too"
+    );
+    assert!(
+        header(&response, "content-type").starts_with("application/json"),
+        "{path}"
+    );
     let body: Value = response.json().await.expect("JSON error body");
     body["error"].as_str().expect("an error message").to_owned()
 }
@@ -71,12 +83,20 @@ async fn configured_manifests_are_installable_in_both_encodings() {
     let app = spawn_app().await;
     let json = format!(r#"{{"realdebrid":"{TOKEN}","sort":"size"}}"#);
     for segment in [base64_config(&json), percent_config(&json)] {
-        let manifest = app.get_json(&format!("/{segment}/manifest.json"), 200).await;
+        let manifest = app
+            .get_json(&format!("/{segment}/manifest.json"), 200)
+            .await;
         assert_eq!(manifest["name"], "Ferrio RD");
         assert_eq!(manifest["behaviorHints"]["configurable"], true);
-        assert!(manifest["behaviorHints"].get("configurationRequired").is_none());
+        assert!(
+            manifest["behaviorHints"]
+                .get("configurationRequired")
+                .is_none()
+        );
     }
-    let plain = app.get_json(&format!("/{}/manifest.json", base64_config("{}")), 200).await;
+    let plain = app
+        .get_json(&format!("/{}/manifest.json", base64_config("{}")), 200)
+        .await;
     assert_eq!(plain["name"], "Ferrio");
 }
 
@@ -85,7 +105,10 @@ async fn preflight_is_answered() {
     let app = spawn_app().await;
     let response = app
         .client
-        .request(reqwest::Method::OPTIONS, format!("{}/manifest.json", app.address))
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/manifest.json", app.address),
+        )
         .header("Origin", "https://web.stremio.com")
         .header("Access-Control-Request-Method", "GET")
         .send()
@@ -116,7 +139,11 @@ async fn resource_answers_carry_their_cache_policy_in_body_and_header() {
     assert_eq!(response.status().as_u16(), 200);
     let cache_control = header(&response, "cache-control");
     let body: Value = response.json().await.expect("JSON");
-    assert_eq!(body["streams"], Value::Array(vec![]), "an unknown title has no streams");
+    assert_eq!(
+        body["streams"],
+        Value::Array(vec![]),
+        "an unknown title has no streams"
+    );
     let expected = format!(
         "max-age={}, stale-while-revalidate={}, stale-if-error={}, public",
         body["cacheMaxAge"], body["staleRevalidate"], body["staleError"]
@@ -135,8 +162,14 @@ async fn every_resource_route_exists_with_and_without_config() {
             ("/stream/series/tt0000002:1:3.json", "streams"),
             ("/catalog/movie/yts-popular.json", "metas"),
             ("/catalog/movie/yts-popular/skip=100.json", "metas"),
-            ("/catalog/movie/yts-popular/genre=Sci-Fi&skip=100.json", "metas"),
-            ("/catalog/movie/yts-search/search=the%20matrix.json", "metas"),
+            (
+                "/catalog/movie/yts-popular/genre=Sci-Fi&skip=100.json",
+                "metas",
+            ),
+            (
+                "/catalog/movie/yts-search/search=the%20matrix.json",
+                "metas",
+            ),
         ] {
             let body = app.get_json(&format!("{prefix}{path}"), 200).await;
             assert!(body[key].is_array(), "{prefix}{path}: {body}");
@@ -182,13 +215,19 @@ async fn malformed_ids_and_extras_are_json_400s_that_say_what_is_wrong() {
 async fn bad_configs_are_json_400s_without_the_config_in_the_body() {
     let app = spawn_app().await;
     let secret_bearing = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}","sort":"{TOKEN}"}}"#));
-    let too_long = base64_config(&format!(r#"{{"excludeKeywords":["{}"]}}"#, "x".repeat(4000)));
+    let too_long = base64_config(&format!(
+        r#"{{"excludeKeywords":["{}"]}}"#,
+        "x".repeat(4000)
+    ));
     let cases = [
         ("not-a-config".to_owned(), "neither"),
         (secret_bearing, "sort"),
         (base64_config(r#"{"maxSizeGb":"big"}"#), "maxSizeGb"),
         (too_long, "longer than"),
-        ("s.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(), "CONFIG_SECRET"),
+        (
+            "s.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+            "CONFIG_SECRET",
+        ),
     ];
     for (segment, hint) in cases {
         for route in ["manifest.json", "stream/movie/tt0000001.json"] {
@@ -220,7 +259,8 @@ async fn sealed_configs_round_trip_and_another_key_is_refused() {
     assert!(message.contains("sealed"), "{message}");
 
     // Plain configs keep working on a server that seals.
-    app.get_json(&format!("/{}/manifest.json", config.encode(None)), 200).await;
+    app.get_json(&format!("/{}/manifest.json", config.encode(None)), 200)
+        .await;
 }
 
 #[tokio::test]
@@ -231,7 +271,8 @@ async fn operations_endpoints() {
     assert_eq!(ready.status().as_u16(), 200);
 
     let segment = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#));
-    app.get_json(&format!("/{segment}/stream/movie/tt0000001.json"), 200).await;
+    app.get_json(&format!("/{segment}/stream/movie/tt0000001.json"), 200)
+        .await;
     let metrics = app.get("/metrics").await.text().await.expect("text");
     assert!(
         metrics.contains(r#"ferrio_http_requests_total{method="GET",route="/stream/{type}/{id}.json",status="200"}"#),
@@ -250,13 +291,24 @@ async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
     let first = app.get_json("/stream/movie/tt0111161.json", 200).await;
     let second = app.get_json("/stream/movie/tt0111161.json", 200).await;
     assert_eq!(first, second);
-    let other_config = format!("/{}/stream/movie/tt0111161.json", base64_config(r#"{"sort":"size"}"#));
+    let other_config = format!(
+        "/{}/stream/movie/tt0111161.json",
+        base64_config(r#"{"sort":"size"}"#)
+    );
     app.get_json(&other_config, 200).await;
     let metrics = app.get("/metrics").await.text().await.expect("text");
     let count = |event: &str| {
-        let line = format!(r#"ferrio_cache_events_total{{event="{event}",family="hot_response"}} "#);
-        metrics.lines().find_map(|l| l.strip_prefix(&line)).map(str::to_owned)
+        let line =
+            format!(r#"ferrio_cache_events_total{{event="{event}",family="hot_response"}} "#);
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .map(str::to_owned)
     };
     assert_eq!(count("hit").as_deref(), Some("1"), "{metrics}");
-    assert_eq!(count("miss").as_deref(), Some("2"), "another config is another answer");
+    assert_eq!(
+        count("miss").as_deref(),
+        Some("2"),
+        "another config is another answer"
+    );
 }

@@ -1,6 +1,11 @@
 //! The Real-Debrid client against the Real-Debrid fake: typed calls, error codes, and the
 //! per-token budget that keeps a 429 from turning into a storm.
 
+#![allow(
+    clippy::expect_used,
+    reason = "integration tests: a failed expectation is a failed test"
+)]
+
 use ferrio::{
     debrid::realdebrid::{RdError, RealDebrid, types::TorrentStatus},
     metrics::Metrics,
@@ -12,7 +17,12 @@ use std::time::Duration;
 fn client(fake: &RealDebridFake) -> RealDebrid {
     let http = reqwest::Client::new();
     let base = fake.url().parse().expect("fake URL");
-    RealDebrid::new(http, base, Duration::from_secs(2), Metrics::new().expect("metrics"))
+    RealDebrid::new(
+        http,
+        base,
+        Duration::from_secs(2),
+        Metrics::new().expect("metrics"),
+    )
 }
 
 fn token() -> DebridToken {
@@ -28,7 +38,10 @@ async fn user_checks_the_token() {
     let unknown = DebridToken::from("UNKNOWNTOKEN000000000000000000000000000000000000".to_owned());
     assert_eq!(rd.user(&unknown).await.map(drop), Err(RdError::BadToken));
     fake.set_token_permission_denied(fixtures::RD_TOKEN);
-    assert_eq!(rd.user(&token()).await.map(drop), Err(RdError::PermissionDenied));
+    assert_eq!(
+        rd.user(&token()).await.map(drop),
+        Err(RdError::PermissionDenied)
+    );
 }
 
 #[tokio::test]
@@ -36,22 +49,38 @@ async fn a_cached_torrent_goes_from_magnet_to_download_link() {
     let fake = RealDebridFake::start().await;
     let rd = client(&fake);
     let token = token();
-    let added = rd.add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED).await.expect("added");
+    let added = rd
+        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED)
+        .await
+        .expect("added");
     let mut info = rd.torrent_info(&token, &added.id).await.expect("info");
     while info.status == TorrentStatus::MagnetConversion {
         info = rd.torrent_info(&token, &added.id).await.expect("info");
     }
     assert_eq!(info.status, TorrentStatus::WaitingFilesSelection);
-    let video = info.files.iter().max_by_key(|file| file.bytes).expect("files");
-    rd.select_files(&token, &added.id, &[video.id]).await.expect("selected");
+    let video = info
+        .files
+        .iter()
+        .max_by_key(|file| file.bytes)
+        .expect("files");
+    rd.select_files(&token, &added.id, &[video.id])
+        .await
+        .expect("selected");
     let info = rd.torrent_info(&token, &added.id).await.expect("info");
     assert_eq!(info.status, TorrentStatus::Downloaded);
     assert_eq!(info.links.len(), 1);
-    let link = rd.unrestrict(&token, &info.links[0]).await.expect("unrestricted");
+    let link = rd
+        .unrestrict(&token, &info.links[0])
+        .await
+        .expect("unrestricted");
     assert!(link.download.starts_with("http"), "{}", link.download);
     let page = rd.torrents(&token, 1, 50).await.expect("list");
     assert!(page.total >= 1);
-    assert!(page.torrents.iter().any(|t| t.hash == fixtures::SHAWSHANK_1080P_SHARED));
+    assert!(
+        page.torrents
+            .iter()
+            .any(|t| t.hash == fixtures::SHAWSHANK_1080P_SHARED)
+    );
     assert_eq!(fake.add_magnet_calls(), 1);
 }
 
@@ -61,22 +90,35 @@ async fn error_codes_become_typed_errors() {
     let rd = client(&fake);
     let token = token();
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_WEB_DL).await.map(drop),
+        rd.add_magnet(&token, fixtures::SHAWSHANK_WEB_DL)
+            .await
+            .map(drop),
         Err(RdError::Infringing)
     );
-    assert_eq!(rd.torrent_info(&token, "NOSUCHTORRENT").await.map(drop), Err(RdError::UnknownResource));
+    assert_eq!(
+        rd.torrent_info(&token, "NOSUCHTORRENT").await.map(drop),
+        Err(RdError::UnknownResource)
+    );
     fake.set_slots_full(true);
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_CAM).await.map(drop),
+        rd.add_magnet(&token, fixtures::SHAWSHANK_CAM)
+            .await
+            .map(drop),
         Err(RdError::TooManyActiveDownloads)
     );
     fake.set_slots_full(false);
     let id = fake.preload(fixtures::RD_TOKEN, fixtures::SHAWSHANK_1080P_SHARED);
     let info = rd.torrent_info(&token, &id).await.expect("info");
     fake.set_hoster_unavailable(true);
-    assert_eq!(rd.unrestrict(&token, &info.links[0]).await.map(drop), Err(RdError::HosterUnavailable));
+    assert_eq!(
+        rd.unrestrict(&token, &info.links[0]).await.map(drop),
+        Err(RdError::HosterUnavailable)
+    );
     fake.set_service_unavailable(true);
-    assert_eq!(rd.user(&token).await.map(drop), Err(RdError::ServiceUnavailable));
+    assert_eq!(
+        rd.user(&token).await.map(drop),
+        Err(RdError::ServiceUnavailable)
+    );
 }
 
 #[tokio::test]
@@ -89,13 +131,23 @@ async fn a_429_closes_the_token_budget_instead_of_retrying() {
     assert!(rd.user(&token).await.is_ok());
     assert!(rd.user(&token).await.is_ok());
     let limited = rd.user(&token).await.map(drop);
-    assert!(matches!(limited, Err(RdError::TooManyRequests { .. })), "{limited:?}");
+    assert!(
+        matches!(limited, Err(RdError::TooManyRequests { .. })),
+        "{limited:?}"
+    );
     let calls = fake.calls();
     for _ in 0..10 {
         let again = rd.user(&token).await.map(drop);
-        assert!(matches!(again, Err(RdError::TooManyRequests { .. })), "{again:?}");
+        assert!(
+            matches!(again, Err(RdError::TooManyRequests { .. })),
+            "{again:?}"
+        );
     }
-    assert_eq!(fake.calls(), calls, "no request reaches Real-Debrid during the backoff");
+    assert_eq!(
+        fake.calls(),
+        calls,
+        "no request reaches Real-Debrid during the backoff"
+    );
 }
 
 #[tokio::test]
@@ -106,12 +158,25 @@ async fn an_outage_opens_the_circuit_but_a_bad_token_does_not() {
     for _ in 0..8 {
         assert_eq!(rd.user(&stranger).await.map(drop), Err(RdError::BadToken));
     }
-    assert!(rd.user(&token()).await.is_ok(), "bad tokens are one user's problem");
+    assert!(
+        rd.user(&token()).await.is_ok(),
+        "bad tokens are one user's problem"
+    );
     fake.set_service_unavailable(true);
     for _ in 0..5 {
-        assert_eq!(rd.user(&token()).await.map(drop), Err(RdError::ServiceUnavailable));
+        assert_eq!(
+            rd.user(&token()).await.map(drop),
+            Err(RdError::ServiceUnavailable)
+        );
     }
     let calls = fake.calls();
-    assert_eq!(rd.user(&token()).await.map(drop), Err(RdError::ServiceUnavailable));
-    assert_eq!(fake.calls(), calls, "the open circuit answers without calling");
+    assert_eq!(
+        rd.user(&token()).await.map(drop),
+        Err(RdError::ServiceUnavailable)
+    );
+    assert_eq!(
+        fake.calls(),
+        calls,
+        "the open circuit answers without calling"
+    );
 }

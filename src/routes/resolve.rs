@@ -50,12 +50,11 @@ pub async fn resolve(
     let video = query.video.as_deref().map(parse_video).transpose()?;
     let started = Instant::now();
     let mut resolution = state.debrid.resolver.resolve(&token, &target).await;
-    if let (Resolution::Status(video_status), Some(video)) = (&resolution, &video) {
-        if video_status.torrent_is_dead() {
-            if let Some(link) = fail_over(&state, &token, &config, video, &target, started).await {
-                resolution = Resolution::Link(link);
-            }
-        }
+    if let (Resolution::Status(status), Some(video)) = (&resolution, &video)
+        && status.torrent_is_dead()
+        && let Some(link) = fail_over(&state, &token, &config, video, &target, started).await
+    {
+        resolution = Resolution::Link(link);
     }
     Ok(redirect(&state.base_url(&request), resolution))
 }

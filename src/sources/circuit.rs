@@ -141,7 +141,7 @@ mod tests {
         tokio::time::advance(OPEN_FOR).await;
         assert!(circuit.try_acquire(), "one trial after the open period");
         assert!(!circuit.try_acquire(), "and only one");
-        circuit.record(&Ok(()));
+        circuit.record::<(), SourceError>(&Ok(()));
         assert!(
             circuit.try_acquire() && circuit.try_acquire(),
             "closed again"
@@ -164,7 +164,7 @@ mod tests {
     async fn successes_reset_the_count_and_throttling_is_not_a_failure() {
         let (circuit, _) = circuit();
         fail(&circuit, FAILURES_TO_OPEN - 1);
-        circuit.record(&Ok(()));
+        circuit.record::<(), SourceError>(&Ok(()));
         fail(&circuit, FAILURES_TO_OPEN - 1);
         for _ in 0..10 {
             circuit.record::<(), SourceError>(&Err(SourceError::RateLimited {
