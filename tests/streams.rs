@@ -43,6 +43,24 @@ async fn app() -> TestApp {
     app_with(|_| {}).await
 }
 
+/// Turns the cache of source answers off, for tests about what reaches the upstreams on every
+/// request (pacing, circuit breakers): with nothing kept, nothing is stored.
+fn without_cache(env: &mut BTreeMap<String, String>) {
+    for name in [
+        "CACHE_DMM_TTL_SECS",
+        "CACHE_DMM_PENDING_TTL_SECS",
+        "CACHE_YTS_TTL_SECS",
+        "CACHE_YTS_EMPTY_TTL_SECS",
+        "CACHE_TORRENTIO_TTL_SECS",
+        "CACHE_TORRENTIO_EMPTY_TTL_SECS",
+        "CACHE_FAILURE_TTL_SECS",
+        "CACHE_STALE_SECS",
+        "CACHE_STALE_IF_ERROR_SECS",
+    ] {
+        env.insert(name.into(), "0".into());
+    }
+}
+
 /// The streams of an answer that must be a 200.
 async fn streams(app: &TestApp, path: &str) -> Vec<Value> {
     let body = app.get_json(path, 200).await;
@@ -128,6 +146,7 @@ async fn a_hanging_source_is_left_out_when_the_deadline_passes() {
 #[tokio::test]
 async fn a_paced_dmm_search_that_misses_the_deadline_still_runs_afterwards() {
     let app = app_with(|env| {
+        without_cache(env);
         env.insert("REQUEST_DEADLINE_MS".into(), "1000".into());
         env.insert("DMM_MIN_INTERVAL_MS".into(), "6000".into());
     })
@@ -233,7 +252,7 @@ async fn only_the_enabled_sources_are_asked() {
 
 #[tokio::test]
 async fn a_source_that_keeps_failing_is_left_alone_once_its_circuit_opens() {
-    let app = app().await;
+    let app = app_with(without_cache).await;
     app.fakes.torrentio.set_mode(Mode::CloudflareHtml);
     for _ in 0..8 {
         assert!(

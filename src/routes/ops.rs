@@ -1,6 +1,6 @@
 //! Operations: liveness, readiness, metrics, and the middleware that feeds the HTTP metrics.
 
-use crate::{state::AppState, telemetry::route_label};
+use crate::{cache::CacheStatus, state::AppState, telemetry::route_label};
 use actix_web::{
     Error, HttpResponse,
     body::MessageBody,
@@ -19,11 +19,24 @@ pub async fn healthz() -> HttpResponse {
         .json(json!({"status": "ok"}))
 }
 
-/// `GET /readyz`: the process can serve. With the in-process cache there is nothing to check.
-pub async fn readyz() -> HttpResponse {
+/// `GET /readyz`: the process can serve.
+///
+/// A Redis outage does not make Ferrio unready: requests are still answered from the
+/// in-process tier and the upstreams. Answering 503 would make a load balancer drop every
+/// instance at once when the shared Redis goes down — a single point of failure made by the
+/// health check itself. So it stays 200 and says `"cache":"degraded"` with the reason, for
+/// dashboards and alerts. `cache` is `memory` (no `REDIS_URL`), `redis`, or `degraded`.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let body = match state.cache.status().await {
+        CacheStatus::Memory => json!({"status": "ok", "cache": "memory"}),
+        CacheStatus::Redis => json!({"status": "ok", "cache": "redis"}),
+        CacheStatus::Degraded(outage) => {
+            json!({"status": "ok", "cache": "degraded", "reason": outage.reason()})
+        }
+    };
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({"status": "ok", "cache": "memory"}))
+        .json(body)
 }
 
 /// `GET /metrics`: Prometheus text format.

@@ -12,10 +12,16 @@ use super::dmm_challenge::{Challenge, ChallengeBody, Challenges};
 use super::http::{RetryGate, SourceHttp};
 use super::pacer::Pacer;
 use super::{Candidate, SourceAnswer, SourceError, lenient};
-use crate::protocol::{config::SourceId, request::VideoId, stream::InfoHash};
+use crate::cache::Cache;
+use crate::protocol::{
+    config::SourceId,
+    request::{ImdbId, VideoId},
+    stream::InfoHash,
+};
 use crate::upstream::endpoint;
 use reqwest::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::time::Duration;
 use url::Url;
 
@@ -48,17 +54,49 @@ struct DmmItem {
     file_size_mb: f64,
 }
 
+/// DMM accepts at most this many hashes per availability check.
+const AVAILABILITY_BATCH: usize = 100;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AvailabilityQuery<'a> {
+    dmm_problem_key: &'a str,
+    solution: &'a str,
+    imdb_id: &'a str,
+    hashes: Vec<&'a str>,
+}
+
+/// `{"available": [{"hash": "…", "files": [{"file_id", "path", "bytes"}]}]}`
+#[derive(Deserialize)]
+struct AvailabilityAnswer {
+    #[serde(deserialize_with = "lenient::vec")]
+    available: Vec<AvailableHash>,
+}
+
+#[derive(Deserialize)]
+struct AvailableHash {
+    hash: String,
+}
+
 impl DmmClient {
     /// A client for the DMM at `base`; each HTTP call gets `timeout`, and searches start at
-    /// least `min_interval` apart (zero disables pacing).
-    pub fn new(http: SourceHttp, base: Url, timeout: Duration, min_interval: Duration) -> Self {
+    /// least `min_interval` apart (zero disables pacing). Challenges are kept in `cache` for
+    /// `challenge_ttl`, so instances sharing a Redis share them.
+    pub fn new(
+        http: SourceHttp,
+        base: Url,
+        timeout: Duration,
+        min_interval: Duration,
+        cache: &Cache,
+        challenge_ttl: Duration,
+    ) -> Self {
         Self {
             http,
             base,
             timeout,
             pacer: Pacer::new(min_interval),
             gate: RetryGate::default(),
-            challenges: Challenges::default(),
+            challenges: Challenges::new(cache, challenge_ttl),
         }
     }
 
@@ -79,6 +117,49 @@ impl DmmClient {
             }
             other => other,
         }
+    }
+
+    /// Which of `hashes` DMM's availability database lists as downloaded on Real-Debrid for the
+    /// title (`POST /api/availability/check`, at most 100 hashes a call). A weak signal, used
+    /// only to mark streams when nothing stronger is known.
+    pub async fn availability(
+        &self,
+        imdb: &ImdbId,
+        hashes: &[InfoHash],
+    ) -> Result<HashSet<String>, SourceError> {
+        let mut available = HashSet::new();
+        if hashes.is_empty() || is_canary(&VideoId::Movie(imdb.clone())) {
+            return Ok(available);
+        }
+        self.gate.check()?;
+        let challenge = self.challenge().await?;
+        let url = endpoint(&self.base, &["api", "availability", "check"]);
+        for chunk in hashes.chunks(AVAILABILITY_BATCH) {
+            let body = AvailabilityQuery {
+                dmm_problem_key: &challenge.token,
+                solution: &challenge.hash,
+                imdb_id: imdb.as_str(),
+                hashes: chunk.iter().map(InfoHash::as_str).collect(),
+            };
+            let call = async {
+                self.http
+                    .post_json(url.clone(), &body, self.timeout)
+                    .await?
+                    .json()
+            };
+            let result = self.http.observed("dmm_availability", call, |_| "ok").await;
+            if matches!(result, Err(SourceError::Unauthorized)) {
+                self.challenges.invalidate(&challenge).await;
+            }
+            let answer: AvailabilityAnswer = result?;
+            available.extend(
+                answer
+                    .available
+                    .into_iter()
+                    .map(|entry| entry.hash.to_ascii_lowercase()),
+            );
+        }
+        Ok(available)
     }
 
     async fn challenge(&self) -> Result<Challenge, SourceError> {

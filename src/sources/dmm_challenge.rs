@@ -7,14 +7,13 @@
 //! 300 s after the timestamp after its last `-`.
 
 use super::SourceError;
-use serde::Deserialize;
+use crate::cache::{Cache, CacheFamily, Policy};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use tokio::{sync::Mutex, time::Instant};
+use tokio::sync::Mutex;
 
-/// A token is replaced this long after it was minted, a minute before DMM stops accepting it.
-/// Counted on our clock from receipt rather than from the token's timestamp, which is on DMM's
-/// clock: the two may disagree by more than the margin.
-const REFRESH_AFTER: Duration = Duration::from_secs(240);
+/// The one key of the challenge family: every instance shares the current challenge.
+const KEY: &str = "current";
 
 /// The body of `GET /api/challenge`.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,11 +23,10 @@ pub(crate) struct ChallengeBody {
 }
 
 /// A usable challenge: `token` → `dmmProblemKey`, `hash` → `solution`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Challenge {
     pub token: String,
     pub hash: String,
-    refresh_at: Instant,
 }
 
 impl Challenge {
@@ -45,41 +43,53 @@ impl Challenge {
         Ok(Self {
             token: body.token,
             hash: body.hash,
-            refresh_at: Instant::now() + REFRESH_AFTER,
         })
     }
 }
 
-/// The current challenge. Concurrent callers that find none (or a stale one) wait on one
-/// mint instead of each asking DMM.
-#[derive(Default)]
+/// The current challenge, kept in the cache so that every instance on one Redis uses the same
+/// one until it is due for renewal. Within an instance, concurrent callers that find none wait
+/// on one mint instead of each asking DMM.
 pub(crate) struct Challenges {
-    current: Mutex<Option<Challenge>>,
+    stored: CacheFamily<Challenge, SourceError>,
+    minting: Mutex<()>,
 }
 
 impl Challenges {
+    /// Challenges kept for `ttl` from receipt — counted on our clock rather than from the
+    /// token's timestamp, which is on DMM's: the two may disagree by more than the margin.
+    pub(crate) fn new(cache: &Cache, ttl: Duration) -> Self {
+        Self {
+            stored: cache.family("dmm_challenge", move |_| Policy::only_fresh(ttl)),
+            minting: Mutex::new(()),
+        }
+    }
+
     /// The current challenge, minted with `mint` when there is none or it is due for renewal.
     pub(crate) async fn get<F, Fut>(&self, mint: F) -> Result<Challenge, SourceError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<ChallengeBody, SourceError>>,
     {
-        // The lock is held across the mint on purpose: it is what makes callers share it.
-        let mut current = self.current.lock().await;
-        if let Some(challenge) = current.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(challenge.clone());
+        if let Some(Ok(challenge)) = self.stored.peek(KEY).await {
+            return Ok(challenge);
+        }
+        // Held across the mint on purpose: it is what makes this instance's callers share it.
+        let _minting = self.minting.lock().await;
+        if let Some(Ok(challenge)) = self.stored.peek(KEY).await {
+            return Ok(challenge);
         }
         let fresh = Challenge::from_body(mint().await?)?;
-        *current = Some(fresh.clone());
+        self.stored.put(KEY, Ok(fresh.clone())).await;
         Ok(fresh)
     }
 
     /// Forgets `rejected` after DMM refused it. A newer challenge (minted by a concurrent
     /// caller that saw the same refusal) is kept, so one refusal costs one mint.
     pub(crate) async fn invalidate(&self, rejected: &Challenge) {
-        let mut current = self.current.lock().await;
-        if current.as_ref() == Some(rejected) {
-            *current = None;
+        let _minting = self.minting.lock().await;
+        if self.stored.peek(KEY).await.as_ref() == Some(&Ok(rejected.clone())) {
+            self.stored.forget(KEY).await;
         }
     }
 }
@@ -87,8 +97,15 @@ impl Challenges {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{metrics::Metrics, settings::Settings};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn cache() -> Cache {
+        let settings = Settings::from_iter(Vec::new()).unwrap_or_else(|_| panic!("defaults"));
+        let metrics = Metrics::new().unwrap_or_else(|_| panic!("metrics"));
+        Cache::new(&settings, metrics).unwrap_or_else(|_| panic!("cache"))
+    }
 
     /// A mint that counts its calls and hands out numbered tokens.
     fn minter(
@@ -106,23 +123,34 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_challenge_is_reused_then_renewed_after_four_minutes() {
-        let challenges = Challenges::default();
+    #[tokio::test]
+    async fn a_challenge_is_reused_then_renewed_after_its_ttl() {
+        let challenges = Challenges::new(&cache(), Duration::from_millis(100));
         let count = Arc::new(AtomicUsize::new(0));
         let first = challenges.get(|| minter(&count)).await;
         let again = challenges.get(|| minter(&count)).await;
         assert_eq!(first, again);
         assert_eq!(count.load(Ordering::SeqCst), 1);
-        tokio::time::advance(REFRESH_AFTER).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let renewed = challenges.get(|| minter(&count)).await.map(|c| c.token);
         assert_eq!(renewed.as_deref(), Ok("nonce1-1767225600"));
         assert_eq!(count.load(Ordering::SeqCst), 2);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
+    async fn clients_on_one_cache_share_the_challenge() {
+        let cache = cache();
+        let ttl = Duration::from_secs(60);
+        let (one, other) = (Challenges::new(&cache, ttl), Challenges::new(&cache, ttl));
+        let count = Arc::new(AtomicUsize::new(0));
+        let minted = one.get(|| minter(&count)).await;
+        assert_eq!(other.get(|| minter(&count)).await, minted);
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
     async fn concurrent_callers_share_one_mint() {
-        let challenges = Arc::new(Challenges::default());
+        let challenges = Arc::new(Challenges::new(&cache(), Duration::from_secs(60)));
         let count = Arc::new(AtomicUsize::new(0));
         let callers = (0..5).map(|_| {
             let (challenges, count) = (Arc::clone(&challenges), Arc::clone(&count));
@@ -134,9 +162,9 @@ mod tests {
         assert_eq!(count.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn only_the_rejected_challenge_is_forgotten() {
-        let challenges = Challenges::default();
+        let challenges = Challenges::new(&cache(), Duration::from_secs(60));
         let count = Arc::new(AtomicUsize::new(0));
         let Ok(old) = challenges.get(|| minter(&count)).await else {
             panic!("mint works")
@@ -150,13 +178,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_token_without_timestamp_is_a_bad_response() {
-        let challenges = Challenges::default();
+    async fn a_token_without_timestamp_is_a_bad_response_and_not_kept() {
+        let challenges = Challenges::new(&cache(), Duration::from_secs(60));
         let body = ChallengeBody {
             token: "abc".into(),
             hash: "h".into(),
         };
         let result = challenges.get(|| async { Ok(body) }).await;
         assert!(matches!(result, Err(SourceError::BadResponse(_))));
+        let count = Arc::new(AtomicUsize::new(0));
+        assert!(challenges.get(|| minter(&count)).await.is_ok());
+        assert_eq!(count.load(Ordering::SeqCst), 1);
     }
 }

@@ -6,13 +6,18 @@ use super::{
     Candidate, DmmClient, SourceAnswer, SourceError, SourceHttp, TorrentioClient, YtsClient,
 };
 use crate::{
+    cache::{Cache, SourceCache, SourceTtls},
     metrics::Metrics,
-    protocol::{config::SourceId, request::VideoId},
+    protocol::{
+        config::SourceId,
+        request::{ImdbId, VideoId},
+        stream::InfoHash,
+    },
     settings::Settings,
     upstream,
 };
 use futures::FutureExt;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -31,21 +36,26 @@ struct Inner {
     yts_circuit: Circuit,
     torrentio_circuit: Circuit,
     deadline: Duration,
+    cache: SourceCache,
 }
 
 impl Sources {
-    /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`.
-    pub fn new(settings: &Settings, metrics: Metrics) -> reqwest::Result<Self> {
+    /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`;
+    /// their answers are kept in `cache`.
+    pub fn new(settings: &Settings, metrics: Metrics, cache: &Cache) -> reqwest::Result<Self> {
         let timeout = settings.source_timeout();
         let http = SourceHttp::new(upstream::http_client(timeout)?, metrics.clone());
         let dmm_interval = Duration::from_millis(settings.dmm_min_interval_ms);
         let circuit = |source: SourceId| Circuit::new(source.as_str(), metrics.clone());
+        let ttls = SourceTtls::from_settings(settings);
         let inner = Inner {
             dmm: DmmClient::new(
                 http.clone(),
                 settings.dmm_url.clone(),
                 timeout,
                 dmm_interval,
+                cache,
+                ttls.dmm_challenge(),
             ),
             yts: YtsClient::new(http.clone(), settings.yts_url.clone(), timeout),
             torrentio: TorrentioClient::new(http, settings.torrentio_url.clone(), timeout),
@@ -53,6 +63,7 @@ impl Sources {
             yts_circuit: circuit(SourceId::Yts),
             torrentio_circuit: circuit(SourceId::Torrentio),
             deadline: settings.request_deadline(),
+            cache: SourceCache::new(cache, &ttls),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -83,6 +94,22 @@ impl Sources {
         result
     }
 
+    /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
+    /// the cache calls once for all concurrent requests, and runs to its end even when this
+    /// request has stopped waiting, so a late answer is stored for the next one.
+    pub async fn fetch_cached(
+        &self,
+        source: SourceId,
+        video: &VideoId,
+    ) -> Result<SourceAnswer, SourceError> {
+        let (sources, owned) = (self.clone(), video.clone());
+        let fetch = move || {
+            let (sources, video) = (sources.clone(), owned.clone());
+            async move { sources.fetch(source, &video).await }
+        };
+        self.inner.cache.get_or_fetch(source, video, fetch).await
+    }
+
     /// Asks the `enabled` sources concurrently and merges what they answer by the request
     /// deadline. Each source runs as its own task: one that misses the deadline is left out of
     /// this answer but keeps running, so its result still counts for its circuit and can
@@ -91,7 +118,7 @@ impl Sources {
         let deadline = Instant::now() + self.inner.deadline;
         let tasks = enabled.iter().map(|&source| {
             let (sources, video) = (self.clone(), video.clone());
-            let task = tokio::spawn(async move { sources.fetch(source, &video).await });
+            let task = tokio::spawn(async move { sources.fetch_cached(source, &video).await });
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });
         let mut candidates = Vec::new();
@@ -117,6 +144,24 @@ impl Sources {
             "sources asked"
         );
         merged
+    }
+}
+
+impl Sources {
+    /// Which of `hashes` DMM's availability database lists as cached on Real-Debrid, through
+    /// DMM's circuit breaker (an open circuit answers at once, without a call).
+    pub async fn dmm_availability(
+        &self,
+        imdb: &ImdbId,
+        hashes: &[InfoHash],
+    ) -> Result<HashSet<String>, SourceError> {
+        let circuit = self.inner.circuit(SourceId::Dmm);
+        if !circuit.try_acquire() {
+            return Err(SourceError::CircuitOpen);
+        }
+        let result = self.inner.dmm.availability(imdb, hashes).await;
+        circuit.record(&result);
+        result
     }
 }
 

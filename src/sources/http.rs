@@ -42,7 +42,22 @@ impl SourceHttp {
     /// `RateLimited`, 403 with a block page → `Blocked`, 401/403 otherwise → `Unauthorized`,
     /// anything else → `Status`.
     pub(crate) async fn get(&self, url: Url, timeout: Duration) -> Result<Reply, SourceError> {
-        let response = self.client.get(url).timeout(timeout).send().await?;
+        self.send(self.client.get(url).timeout(timeout)).await
+    }
+
+    /// POSTs `body` as JSON to `url` within `timeout`; errors as for [`SourceHttp::get`].
+    pub(crate) async fn post_json(
+        &self,
+        url: Url,
+        body: &impl serde::Serialize,
+        timeout: Duration,
+    ) -> Result<Reply, SourceError> {
+        self.send(self.client.post(url).json(body).timeout(timeout))
+            .await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Reply, SourceError> {
+        let response = request.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?;

@@ -1,6 +1,6 @@
 //! The DMM client: searches, pending titles, the shared challenge and pacing.
 
-use crate::support::{TIMEOUT, episode, http, movie, upstream_calls, url};
+use crate::support::{TIMEOUT, dmm_client, episode, http, movie, upstream_calls, url};
 use ferrio::protocol::config::SourceId;
 use ferrio::sources::{DmmClient, SourceError};
 use ferrio_fakes::DmmFake;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 async fn dmm(interval: Duration) -> (DmmFake, DmmClient, ferrio::metrics::Metrics) {
     let fake = DmmFake::start().await;
     let (http, metrics) = http();
-    let client = DmmClient::new(http, url(fake.url()), TIMEOUT, interval);
+    let client = dmm_client(http, url(fake.url()), TIMEOUT, interval);
     (fake, client, metrics)
 }
 

@@ -20,6 +20,22 @@ pub fn episode(id: &str) -> VideoId {
     VideoId::parse("series", id).expect("valid episode id")
 }
 
+/// A DMM client on its own in-process cache (for its challenges), with a fresh challenge kept
+/// four minutes, as in production.
+pub fn dmm_client(http: SourceHttp, base: Url, timeout: Duration, interval: Duration) -> DmmClient {
+    let settings = ferrio::settings::Settings::from_iter(Vec::new()).expect("default settings");
+    let metrics = Metrics::new().expect("metrics");
+    let cache = ferrio::cache::Cache::new(&settings, metrics).expect("cache");
+    DmmClient::new(
+        http,
+        base,
+        timeout,
+        interval,
+        &cache,
+        Duration::from_secs(240),
+    )
+}
+
 pub fn http() -> (SourceHttp, Metrics) {
     let metrics = Metrics::new().expect("metrics");
     let client = ferrio::upstream::http_client(TIMEOUT).expect("client");
@@ -61,7 +77,7 @@ impl Subject {
             let subject = match kind {
                 "dmm" => {
                     let fake = DmmFake::start().await;
-                    let client = DmmClient::new(http, url(fake.url()), timeout, Duration::ZERO);
+                    let client = dmm_client(http, url(fake.url()), timeout, Duration::ZERO);
                     Subject::Dmm(fake, client)
                 }
                 "yts" => {

@@ -1,0 +1,179 @@
+//! A family of entries of one type (`dmm`, `yts`, …): the read path of the cache.
+//!
+//! A read is a hit while the entry is fresh; while it is stale it is served at once and one
+//! background call refreshes it; past that (or with nothing stored) the caller waits for one
+//! call — one per key in this process (a map of in-flight calls that later callers join) and,
+//! with Redis, one per key across instances (see `flight.rs`).
+
+use super::{
+    Cache,
+    entry::{Envelope, Freshness, Policy, now_ms},
+    key,
+};
+use futures::{
+    FutureExt,
+    future::{BoxFuture, Shared},
+};
+use serde::{Serialize, de::DeserializeOwned};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// What can be cached: serialisable, cloneable (joined callers each get a copy) and sendable.
+pub trait Storable: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
+
+impl<V: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Storable for V {}
+
+/// Chooses how long an answer is kept; failures too are kept (briefly), so a failing source is
+/// not asked again by every request.
+pub type PolicyFn<T, E> = dyn Fn(&Result<T, E>) -> Policy + Send + Sync;
+
+/// One in-flight call, shared by every caller of its key. `None` if the call panicked.
+type Flight<T, E> = Shared<BoxFuture<'static, Option<Result<T, E>>>>;
+
+/// The entries of one family. Cheap to clone; make one per family and share it, since the
+/// in-process single-flight map lives in it.
+pub struct CacheFamily<T, E> {
+    pub(super) inner: Arc<FamilyInner<T, E>>,
+}
+
+impl<T, E> Clone for CacheFamily<T, E> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+pub(super) struct FamilyInner<T, E> {
+    pub name: &'static str,
+    pub cache: Cache,
+    pub policy: Box<PolicyFn<T, E>>,
+    flights: Mutex<HashMap<String, Flight<T, E>>>,
+}
+
+impl<T: Storable, E: Storable> CacheFamily<T, E> {
+    pub(super) fn new(cache: Cache, name: &'static str, policy: Box<PolicyFn<T, E>>) -> Self {
+        let inner = FamilyInner {
+            name,
+            cache,
+            policy,
+            flights: Mutex::default(),
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The cached answer for `key`, or the answer of `fetch` (called at most once per key at
+    /// a time across every caller and instance, and run to the end even if the caller gives
+    /// up, so a late answer is still stored).
+    pub async fn get_or_fetch<F, Fut>(&self, key: &str, fetch: F) -> Result<T, E>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let inner = &self.inner;
+        let key = key::entry(inner.name, key);
+        let found = inner.cache.inner.store.load(inner.name, &key).await;
+        let now = now_ms();
+        let fetch = Arc::new(fetch);
+        let freshness = found
+            .as_ref()
+            .map_or(Freshness::Expired, |entry| entry.lifetime.at(now));
+        let served = match (&found, freshness) {
+            (Some(entry), Freshness::Fresh | Freshness::Stale) => inner.read(entry),
+            _ => None,
+        };
+        if let Some(value) = served {
+            if freshness == Freshness::Stale {
+                inner.event("stale");
+                // The refresh is driven by its own task; nobody waits for it here.
+                let _refresh = self.flight(&key, Arc::clone(&fetch), found);
+            } else {
+                inner.event("hit");
+            }
+            return value;
+        }
+        inner.event("miss");
+        let reserve = found.filter(|_| freshness == Freshness::Reserve);
+        let (flight, joined) = self.flight(&key, Arc::clone(&fetch), reserve);
+        if joined {
+            inner.event("join");
+        }
+        match flight.await {
+            Some(result) => result,
+            None => fetch().await,
+        }
+    }
+
+    /// Forgets the entry of `key` (an answer found wrong, such as a token the upstream refused),
+    /// so the next read calls the source. Other instances may still serve their in-process copy
+    /// for up to `CACHE_FRONT_TTL_MS`.
+    pub async fn forget(&self, key: &str) {
+        let inner = &self.inner;
+        let key = key::entry(inner.name, key);
+        inner.cache.inner.store.remove(inner.name, &key).await;
+    }
+
+    /// The in-flight call of `key`, started if there is none; true when it was already running.
+    fn flight<F, Fut>(
+        &self,
+        key: &str,
+        fetch: Arc<F>,
+        reserve: Option<Envelope>,
+    ) -> (Flight<T, E>, bool)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let flight = {
+            let mut flights = self.inner.lock_flights();
+            if let Some(flight) = flights.get(key) {
+                return (flight.clone(), true);
+            }
+            let family = Arc::clone(&self.inner);
+            let owned = key.to_owned();
+            let call = tokio::spawn(async move { family.lead(&owned, fetch, reserve).await });
+            let family = Arc::clone(&self.inner);
+            let owned = key.to_owned();
+            // Landing runs once, when the call ends (a panic ends it too, as a `JoinError`),
+            // so the next caller after it starts a new call.
+            let flight = call
+                .map(move |ended| {
+                    family.lock_flights().remove(&owned);
+                    ended.ok()
+                })
+                .boxed()
+                .shared();
+            flights.insert(key.to_owned(), flight.clone());
+            flight
+        };
+        // Drives the landing even when no caller waits (a background refresh, or callers that
+        // gave up), so the map never keeps a finished call.
+        tokio::spawn(flight.clone());
+        (flight, false)
+    }
+}
+
+impl<T: Storable, E: Storable> FamilyInner<T, E> {
+    /// Decodes an entry; an undecodable one (another build's format) counts as absent.
+    pub fn read(&self, entry: &Envelope) -> Option<Result<T, E>> {
+        match entry.decode() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                tracing::debug!(family = self.name, %error, "unreadable cache entry");
+                self.event("unreadable");
+                None
+            }
+        }
+    }
+
+    fn lock_flights(&self) -> MutexGuard<'_, HashMap<String, Flight<T, E>>> {
+        self.flights.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn event(&self, event: &str) {
+        self.cache.inner.metrics.cache_event(self.name, event);
+    }
+}

@@ -1,0 +1,111 @@
+//! One call for a key: across instances, and what is stored afterwards.
+//!
+//! With Redis, the instance that takes the key's lock (`SET NX PX`) calls the source; the
+//! others poll Redis for its answer every `CACHE_LOCK_POLL_MS`, trying the lock each time (the
+//! holder may have died), and after `CACHE_LOCK_WAIT_MS` call the source themselves — a slow or
+//! lost holder delays them, never blocks them. Without Redis (or while it is down) the
+//! in-process single-flight is all there is.
+
+use super::{
+    entry::{Envelope, Freshness, Lifetime, now_ms},
+    family::{FamilyInner, Storable},
+    redis::Lock,
+};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+impl<T: Storable, E: Storable> FamilyInner<T, E> {
+    /// Gets an answer for `key`: from the source under the cross-instance lock, or from the
+    /// instance that holds it.
+    pub(super) async fn lead<F, Fut>(
+        &self,
+        key: &str,
+        fetch: Arc<F>,
+        reserve: Option<Envelope>,
+    ) -> Result<T, E>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let options = &self.cache.inner.locks;
+        let token = format!("{:016x}", rand::random::<u64>());
+        let deadline = Instant::now() + options.wait;
+        let mut waited = false;
+        loop {
+            let Some(redis) = self.cache.inner.store.shared() else {
+                return self.refresh(key, fetch.as_ref(), reserve).await;
+            };
+            match redis.try_lock(self.name, key, &token, options.ttl).await {
+                Lock::Acquired => {
+                    // The holder we waited for may have stored its answer just before we got
+                    // the lock; look once more rather than call the source again.
+                    let stored = if waited {
+                        self.fresh_shared(key).await
+                    } else {
+                        None
+                    };
+                    let result = match stored {
+                        Some(result) => result,
+                        None => self.refresh(key, fetch.as_ref(), reserve).await,
+                    };
+                    redis.unlock(self.name, key, &token).await;
+                    return result;
+                }
+                Lock::Held if Instant::now() < deadline => {
+                    if !waited {
+                        self.event("wait");
+                        waited = true;
+                    }
+                    tokio::time::sleep(options.poll).await;
+                    if let Some(result) = self.fresh_shared(key).await {
+                        return result;
+                    }
+                }
+                Lock::Held => {
+                    self.event("wait_expired");
+                    return self.refresh(key, fetch.as_ref(), reserve).await;
+                }
+                Lock::Unavailable => return self.refresh(key, fetch.as_ref(), reserve).await,
+            }
+        }
+    }
+
+    /// The entry in Redis, if it is fresh (another instance stored it).
+    async fn fresh_shared(&self, key: &str) -> Option<Result<T, E>> {
+        let entry = self.cache.inner.store.load_shared(self.name, key).await?;
+        (entry.lifetime.at(now_ms()) == Freshness::Fresh)
+            .then(|| self.read(&entry))
+            .flatten()
+    }
+
+    /// Calls the source and stores what it says — unless it failed while an older answer may
+    /// still be served, which is then kept and served instead (stale-if-error).
+    async fn refresh<F, Fut>(&self, key: &str, fetch: &F, reserve: Option<Envelope>) -> Result<T, E>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let result = fetch().await;
+        let now = now_ms();
+        let policy = (self.policy)(&result);
+        if result.is_err() {
+            self.event("fetch_error");
+        }
+        if result.is_err()
+            && let Some(entry) =
+                reserve.filter(|entry| entry.lifetime.at(now) != Freshness::Expired)
+            && let Some(value) = self.read(&entry)
+        {
+            self.event("stale_if_error");
+            let kept = entry.with_lifetime(entry.lifetime.after_failure(now, policy.fresh));
+            self.cache.inner.store.save(self.name, key, kept).await;
+            return value;
+        }
+        match Envelope::encode(&result, Lifetime::starting(now, policy)) {
+            Ok(entry) => self.cache.inner.store.save(self.name, key, entry).await,
+            Err(error) => tracing::warn!(family = self.name, %error, "answer not cacheable"),
+        }
+        result
+    }
+}

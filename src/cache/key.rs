@@ -1,0 +1,123 @@
+//! Cache key layout and the keyed hash that keeps users' tokens out of it.
+//!
+//! Every key is `ferrio:v1:<family>:<rest>`. The version is bumped whenever the stored format
+//! changes, so an instance of a newer release never reads an older one's bytes as its own
+//! (during a rolling deploy both run against one Redis).
+
+use crate::protocol::config::DebridToken;
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::Sha256;
+
+/// Prefix of every key Ferrio writes.
+pub const PREFIX: &str = "ferrio:v1";
+
+/// The full key of an entry of `family`.
+pub(crate) fn entry(family: &str, rest: &str) -> String {
+    format!("{PREFIX}:{family}:{rest}")
+}
+
+/// The key of the lock guarding the fetch of an entry.
+pub(crate) fn lock(entry_key: &str) -> String {
+    format!("{entry_key}:lock")
+}
+
+/// The key the health probe writes: a write, not a `PING`, so a Redis that answers but refuses
+/// writes (out of memory, read-only replica) counts as down.
+pub(crate) fn probe() -> String {
+    format!("{PREFIX}:probe")
+}
+
+/// HMAC-SHA256 of user tokens, for keys that depend on a user (their Real-Debrid library, the
+/// links resolved for them). The token itself is never written to the cache.
+#[derive(Clone)]
+pub struct TokenHasher {
+    key: [u8; 32],
+}
+
+/// Used when no `CONFIG_SECRET` is set. It is fixed rather than random per process because
+/// every instance must turn a token into the same key, or one instance's entries would be
+/// misses on all the others. A fixed key still keeps tokens themselves out of Redis; guessing a
+/// token back from its hash would mean searching the token space, which is far too large
+/// (Real-Debrid tokens are 52 random characters).
+const APPLICATION_KEY: &[u8] = b"ferrio cache token key, fixed so all instances agree";
+
+/// Domain separation: the cache key derived from `CONFIG_SECRET` differs from every other use
+/// of that secret (sealing configs).
+const DERIVATION_LABEL: &[u8] = b"ferrio:v1 cache token hashing";
+
+impl TokenHasher {
+    /// A hasher keyed from `CONFIG_SECRET` when set, so all instances sharing that secret agree
+    /// and the hashes cannot be recomputed without it; otherwise from the application key.
+    pub fn new(config_secret: Option<&SecretString>) -> Self {
+        let secret = config_secret
+            .map(|secret| secret.expose_secret().as_bytes())
+            .filter(|secret| !secret.is_empty());
+        let key = match secret {
+            Some(secret) => hmac(secret, DERIVATION_LABEL),
+            None => hmac(APPLICATION_KEY, DERIVATION_LABEL),
+        };
+        Self { key }
+    }
+
+    /// The token's keyed hash: 32 hex digits (128 bits, ample for a key that must not collide).
+    pub fn hash(&self, token: &DebridToken) -> String {
+        let digest = hmac(&self.key, token.expose().as_bytes());
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so `new_from_slice` cannot fail; the fallback keeps the
+    // function total without a panic path.
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(message);
+            mac.finalize().into_bytes().into()
+        }
+        Err(_) => [0; 32],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(value: &str) -> DebridToken {
+        DebridToken::from(value.to_owned())
+    }
+
+    #[test]
+    fn keys_are_namespaced_and_versioned() {
+        let key = entry("yts", "tt0111161");
+        assert_eq!(key, "ferrio:v1:yts:tt0111161");
+        assert_eq!(lock(&key), "ferrio:v1:yts:tt0111161:lock");
+    }
+
+    #[test]
+    fn a_hash_hides_the_token_and_is_stable() {
+        let hasher = TokenHasher::new(None);
+        let hash = hasher.hash(&token("ABCDEFGHIJKLMNOP"));
+        assert_eq!(hash.len(), 32);
+        assert!(!hash.contains("ABCDEFGH"));
+        assert_eq!(
+            hash,
+            TokenHasher::new(None).hash(&token("ABCDEFGHIJKLMNOP"))
+        );
+        assert_ne!(hash, hasher.hash(&token("ABCDEFGHIJKLMNOQ")));
+    }
+
+    #[test]
+    fn the_config_secret_changes_the_hash() {
+        let token = token("ABCDEFGHIJKLMNOP");
+        let secret = SecretString::from("s3cret");
+        let keyed = TokenHasher::new(Some(&secret)).hash(&token);
+        assert_ne!(keyed, TokenHasher::new(None).hash(&token));
+        assert_eq!(keyed, TokenHasher::new(Some(&secret)).hash(&token));
+        let empty = SecretString::from("");
+        assert_eq!(
+            TokenHasher::new(Some(&empty)).hash(&token),
+            TokenHasher::new(None).hash(&token)
+        );
+    }
+}
