@@ -6,23 +6,31 @@
     reason = "integration tests: a failed expectation is a failed test"
 )]
 
+mod common;
+
+use common::redis::RedisServer;
 use ferrio::{
+    cache::Cache,
     debrid::realdebrid::{RdError, RealDebrid, types::TorrentStatus},
     metrics::Metrics,
     protocol::config::DebridToken,
+    settings::Settings,
 };
 use ferrio_fakes::{RealDebridFake, fixtures};
 use std::time::Duration;
 
 fn client(fake: &RealDebridFake) -> RealDebrid {
+    client_on(fake, Vec::new())
+}
+
+/// A client whose cache is built from `env` (e.g. a `REDIS_URL` shared with another client).
+fn client_on(fake: &RealDebridFake, env: Vec<(String, String)>) -> RealDebrid {
     let http = reqwest::Client::new();
     let base = fake.url().parse().expect("fake URL");
-    RealDebrid::new(
-        http,
-        base,
-        Duration::from_secs(2),
-        Metrics::new().expect("metrics"),
-    )
+    let metrics = Metrics::new().expect("metrics");
+    let settings = Settings::from_iter(env).expect("settings");
+    let cache = Cache::new(&settings, metrics.clone()).expect("cache");
+    RealDebrid::new(http, base, Duration::from_secs(2), metrics, &cache)
 }
 
 fn token() -> DebridToken {
@@ -178,5 +186,32 @@ async fn an_outage_opens_the_circuit_but_a_bad_token_does_not() {
         fake.calls(),
         calls,
         "the open circuit answers without calling"
+    );
+}
+
+#[tokio::test]
+async fn instances_sharing_redis_share_the_token_backoff() {
+    let redis = RedisServer::start().await;
+    let fake = RealDebridFake::start().await;
+    let env = || vec![("REDIS_URL".to_owned(), redis.url())];
+    let (first, second) = (client_on(&fake, env()), client_on(&fake, env()));
+    fake.set_rate_limit_per_minute(1);
+    fake.set_retry_after(Some(30));
+    assert!(first.user(&token()).await.is_ok());
+    let limited = first.user(&token()).await.map(drop);
+    assert!(
+        matches!(limited, Err(RdError::TooManyRequests { .. })),
+        "{limited:?}"
+    );
+    let calls = fake.calls();
+    let other = second.user(&token()).await.map(drop);
+    assert!(
+        matches!(other, Err(RdError::TooManyRequests { .. })),
+        "{other:?}"
+    );
+    assert_eq!(
+        fake.calls(),
+        calls,
+        "the other instance waits out the same backoff"
     );
 }

@@ -22,6 +22,7 @@
 //! instance), `wait_expired`, `fetch_error`, `stale_if_error` (a failed call hidden behind a
 //! stale entry), `redis_error`, `unreadable`.
 
+mod counter;
 mod direct;
 mod entry;
 mod family;

@@ -22,6 +22,10 @@ use std::time::Duration;
 const UNLOCK: &str =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/// Counts one event in a window: the first count of a key sets its expiry, so the counter
+/// disappears with its window.
+const COUNT: &str = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+
 /// How the Redis tier is set up.
 pub(crate) struct RedisOptions {
     pub pool_size: usize,
@@ -122,6 +126,13 @@ impl RedisTier {
         let mut command = redis::cmd("DEL");
         command.arg(key);
         let _: Option<i64> = self.run(family, &command).await;
+    }
+
+    /// Adds one to a counter that lives `window`; `None` when Redis is down.
+    pub async fn count(&self, family: &str, key: &str, window: Duration) -> Option<u64> {
+        let mut command = redis::cmd("EVAL");
+        command.arg(COUNT).arg(1).arg(key).arg(millis(window));
+        self.run(family, &command).await
     }
 
     /// Tries to take the fetch lock of an entry for `ttl`, marked with `token`.

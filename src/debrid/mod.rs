@@ -55,6 +55,7 @@ impl Debrid {
             settings.realdebrid_url.clone(),
             settings.realdebrid_timeout(),
             metrics,
+            cache,
         );
         let availability = Availability::new(cache);
         Self {

@@ -66,19 +66,23 @@ impl Budget {
     }
 
     /// Records a 429: no call for this token until Retry-After, or 1 s, 2 s, 4 s … (≤ 60 s).
-    pub fn rate_limited(&self, key: [u8; 32], retry_after: Option<Duration>) {
+    /// Returns the wait, for the budget shared with other instances.
+    pub fn rate_limited(&self, key: [u8; 32], retry_after: Option<Duration>) -> Duration {
         let mut buckets = self
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(bucket) = buckets.get_mut(&key) {
-            bucket.consecutive_429 = bucket.consecutive_429.saturating_add(1);
-            let backoff =
-                Duration::from_secs(1u64 << bucket.consecutive_429.min(6).saturating_sub(1));
-            let wait = retry_after.unwrap_or(backoff).min(MAX_BACKOFF);
-            bucket.closed_until = Some(Instant::now() + wait);
-            bucket.tokens = 0.0;
-        }
+        let Some(bucket) = buckets.get_mut(&key) else {
+            return retry_after
+                .unwrap_or(Duration::from_secs(1))
+                .min(MAX_BACKOFF);
+        };
+        bucket.consecutive_429 = bucket.consecutive_429.saturating_add(1);
+        let backoff = Duration::from_secs(1u64 << bucket.consecutive_429.min(6).saturating_sub(1));
+        let wait = retry_after.unwrap_or(backoff).min(MAX_BACKOFF);
+        bucket.closed_until = Some(Instant::now() + wait);
+        bucket.tokens = 0.0;
+        wait
     }
 
     /// Records an answer that was not a 429, ending any backoff streak.
@@ -122,7 +126,10 @@ mod tests {
     async fn a_429_closes_the_bucket_with_retry_after_or_exponential_backoff() {
         let budget = Budget::default();
         assert_eq!(budget.acquire(KEY), Permit::Granted);
-        budget.rate_limited(KEY, Some(Duration::from_secs(5)));
+        assert_eq!(
+            budget.rate_limited(KEY, Some(Duration::from_secs(5))),
+            Duration::from_secs(5)
+        );
         assert_eq!(budget.acquire(KEY), Permit::After(Duration::from_secs(5)));
         tokio::time::advance(Duration::from_secs(5)).await;
         budget.rate_limited(KEY, None);

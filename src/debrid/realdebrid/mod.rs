@@ -3,9 +3,13 @@
 
 pub mod budget;
 pub mod error;
+pub mod shared_budget;
 pub mod types;
 
-use crate::sources::circuit::Circuit;
+use crate::{
+    cache::{Cache, TokenHasher},
+    sources::circuit::Circuit,
+};
 use crate::{metrics::Metrics, protocol::config::DebridToken, upstream::endpoint};
 use budget::{Budget, Permit};
 use error::ErrorBody;
@@ -13,6 +17,7 @@ pub use error::RdError;
 use reqwest::{Method, RequestBuilder, Response, StatusCode, header::RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use shared_budget::SharedBudget;
 use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
 use types::{Added, TorrentInfo, TorrentSummary, Unrestricted, User};
@@ -38,15 +43,26 @@ pub struct RealDebrid {
     budget: Arc<Budget>,
     /// Shared by every user: only outages count, never one user's bad token or limits.
     circuit: Arc<Circuit>,
+    /// The same budget across instances, when they share Redis.
+    shared: SharedBudget,
+    hasher: TokenHasher,
 }
 
 impl RealDebrid {
     /// A client for `base` (e.g. `https://api.real-debrid.com/rest/1.0`).
-    pub fn new(http: reqwest::Client, base: Url, timeout: Duration, metrics: Metrics) -> Self {
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        timeout: Duration,
+        metrics: Metrics,
+        cache: &Cache,
+    ) -> Self {
         Self {
             http,
             base,
             timeout,
+            shared: SharedBudget::new(cache),
+            hasher: cache.token_hasher().clone(),
             circuit: Arc::new(Circuit::new("realdebrid", metrics.clone())),
             metrics,
             budget: Arc::default(),
@@ -175,7 +191,8 @@ impl RealDebrid {
         build: impl FnOnce(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response, RdError> {
         let key: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
-        self.wait_for_budget(key).await?;
+        let token_hash = self.hasher.hash(token);
+        self.wait_for_budget(key, &token_hash).await?;
         // Checked last: a caller let through as the half-open trial must report back.
         if !self.circuit.try_acquire() {
             return Err(RdError::ServiceUnavailable);
@@ -194,7 +211,8 @@ impl RealDebrid {
         };
         match &result {
             Err(RdError::TooManyRequests { retry_after }) => {
-                self.budget.rate_limited(key, *retry_after)
+                let wait = self.budget.rate_limited(key, *retry_after);
+                self.shared.rate_limited(&token_hash, wait).await;
             }
             _ => self.budget.answered(key),
         }
@@ -210,10 +228,14 @@ impl RealDebrid {
 
     /// Waits for the token's budget when the wait is short; otherwise fails without calling,
     /// which is what keeps a burst of taps from turning into a 429 storm.
-    async fn wait_for_budget(&self, key: [u8; 32]) -> Result<(), RdError> {
+    async fn wait_for_budget(&self, key: [u8; 32], token_hash: &str) -> Result<(), RdError> {
         let deadline = Instant::now() + MAX_BUDGET_WAIT;
         loop {
-            match self.budget.acquire(key) {
+            let permit = match self.budget.acquire(key) {
+                Permit::Granted => self.shared.acquire(token_hash).await,
+                local => local,
+            };
+            match permit {
                 Permit::Granted => return Ok(()),
                 Permit::After(wait) if Instant::now() + wait <= deadline => {
                     tokio::time::sleep(wait).await

@@ -1,0 +1,67 @@
+//! The per-token budget across instances. Behind a load balancer one user's taps land on
+//! several instances, each with its own local bucket; with Redis they also share a counter per
+//! token and 10-second window, and a 429's backoff, so the deployment as a whole stays under
+//! Real-Debrid's 250 requests a minute. Without Redis only the local buckets apply.
+
+use super::budget::Permit;
+use crate::{
+    cache::{Cache, CacheFamily, Policy},
+    debrid::availability::now_ms,
+};
+use std::time::Duration;
+
+/// The counting window, and the calls allowed in it: 40 per 10 s is 240 a minute.
+const WINDOW: Duration = Duration::from_secs(10);
+const PER_WINDOW: u64 = 40;
+
+/// The shared counters and backoffs, keyed by the token's keyed hash.
+#[derive(Clone)]
+pub struct SharedBudget {
+    cache: Cache,
+    /// Until when (Unix ms) no call may be made for a token, after a 429.
+    backoff: CacheFamily<u64, ()>,
+}
+
+impl SharedBudget {
+    /// The budget kept in `cache`.
+    pub fn new(cache: &Cache) -> Self {
+        let backoff = cache.family("rd_backoff", |until: &Result<u64, ()>| {
+            let until = until.as_ref().copied().unwrap_or_default();
+            Policy::only_fresh(Duration::from_millis(until.saturating_sub(now_ms())))
+        });
+        Self {
+            cache: cache.clone(),
+            backoff,
+        }
+    }
+
+    /// Takes one call for the token (identified by its keyed hash), or says how long to wait.
+    pub async fn acquire(&self, token_hash: &str) -> Permit {
+        let now = now_ms();
+        if let Some(Ok(until)) = self.backoff.peek(token_hash).await {
+            if until > now {
+                return Permit::After(Duration::from_millis(until - now));
+            }
+        }
+        let window_ms = millis(WINDOW);
+        let window = now / window_ms;
+        let name = format!("{token_hash}:{window}");
+        match self.cache.count_shared("rd_budget", &name, WINDOW).await {
+            Some(count) if count > PER_WINDOW => {
+                Permit::After(Duration::from_millis((window + 1) * window_ms - now))
+            }
+            _ => Permit::Granted,
+        }
+    }
+
+    /// Closes the token's budget on every instance for `wait`.
+    pub async fn rate_limited(&self, token_hash: &str, wait: Duration) {
+        self.backoff
+            .put(token_hash, Ok(now_ms() + millis(wait)))
+            .await;
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
