@@ -38,10 +38,10 @@ impl SharedBudget {
     /// Takes one call for the token (identified by its keyed hash), or says how long to wait.
     pub async fn acquire(&self, token_hash: &str) -> Permit {
         let now = now_ms();
-        if let Some(Ok(until)) = self.backoff.peek(token_hash).await {
-            if until > now {
-                return Permit::After(Duration::from_millis(until - now));
-            }
+        if let Some(Ok(until)) = self.backoff.peek(token_hash).await
+            && until > now
+        {
+            return Permit::After(Duration::from_millis(until - now));
         }
         let window_ms = millis(WINDOW);
         let window = now / window_ms;
