@@ -4,7 +4,12 @@
 //! Messages are written for the person who sent the request and never repeat the request's
 //! path or config segment: those carry the user's Real-Debrid token.
 
-use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
+use actix_web::{
+    HttpResponse, ResponseError,
+    dev::ServiceResponse,
+    http::{StatusCode, header},
+    middleware::ErrorHandlerResponse,
+};
 use serde::Serialize;
 
 /// An error answered to the client.
@@ -84,4 +89,21 @@ pub fn rejection(error: impl std::fmt::Display) -> actix_web::Error {
 /// The answer for every path no route matches.
 pub async fn not_found() -> HttpResponse {
     json_error(StatusCode::NOT_FOUND, "not found")
+}
+
+/// actix answers a method a route does not take (`POST /manifest.json`) with an empty 405;
+/// this gives that answer the JSON shape too, keeping actix's headers (`Allow`).
+pub fn method_not_allowed<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (request, original) = response.into_parts();
+    let mut answer = json_error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, answer).map_into_right_body(),
+    ))
 }

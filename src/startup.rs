@@ -5,7 +5,8 @@ use actix_cors::Cors;
 use actix_web::{
     App, HttpServer,
     dev::Server,
-    middleware::{DefaultHeaders, from_fn},
+    http::StatusCode,
+    middleware::{DefaultHeaders, ErrorHandlers, from_fn},
     web,
 };
 use std::net::TcpListener;
@@ -48,6 +49,10 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|e, _| error::rejection(e)))
                 .configure(routes::configure)
                 .default_service(web::to(error::not_found))
+                .wrap(
+                    ErrorHandlers::new()
+                        .handler(StatusCode::METHOD_NOT_ALLOWED, error::method_not_allowed),
+                )
                 .wrap(from_fn(routes::ops::record_metrics))
                 .wrap(TracingLogger::<RedactedRootSpan>::new())
                 // Stremio's web app calls addons cross-origin: every answer allows any origin,
