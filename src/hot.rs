@@ -34,21 +34,27 @@ impl HotResponses {
         Self { answers, metrics }
     }
 
-    /// The answer rendered for `path` within the TTL, or `render`'s (run once for concurrent
-    /// callers of one path).
-    pub async fn get_or_render<F>(&self, path: &str, render: F) -> Rendered
+    /// The answer rendered for `path` within the TTL, if any. Looked up before anything else
+    /// of the request is decoded: an answer is only kept once its request was valid.
+    pub async fn get(&self, path: &str) -> Option<Rendered> {
+        let rendered = self.answers.as_ref()?.get(&key(path)).await;
+        self.metrics
+            .cache_event(FAMILY, if rendered.is_some() { "hit" } else { "miss" });
+        rendered
+    }
+
+    /// `render`'s answer, kept for `path` (rendered once for concurrent callers of one path).
+    pub async fn render<F>(&self, path: &str, render: F) -> Rendered
     where
         F: Future<Output = Rendered>,
     {
-        let Some(answers) = &self.answers else {
-            return render.await;
-        };
-        let key: [u8; 32] = Sha256::digest(path).into();
-        if let Some(rendered) = answers.get(&key).await {
-            self.metrics.cache_event(FAMILY, "hit");
-            return rendered;
+        match &self.answers {
+            Some(answers) => answers.get_with(key(path), render).await,
+            None => render.await,
         }
-        self.metrics.cache_event(FAMILY, "miss");
-        answers.get_with(key, render).await
     }
+}
+
+fn key(path: &str) -> [u8; 32] {
+    Sha256::digest(path).into()
 }

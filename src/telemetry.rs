@@ -6,7 +6,7 @@
 
 use crate::settings::LogFormat;
 use actix_web::{
-    Error,
+    Error, HttpMessage,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
 };
@@ -29,10 +29,31 @@ pub fn init(format: LogFormat) {
 }
 
 /// The label for a request's route: its matched pattern, or `unmatched`.
-pub fn route_label(request: &actix_web::HttpRequest) -> String {
-    request
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned())
+///
+/// Finding the pattern re-matches the path against every route, so it is done once per
+/// request: the root span computes it and leaves it in the request's extensions, where the
+/// metrics middleware finds it.
+pub fn route_label(request: &actix_web::HttpRequest) -> RouteLabel {
+    if let Some(label) = request.extensions().get::<RouteLabel>() {
+        return label.clone();
+    }
+    let label = RouteLabel(std::sync::Arc::from(
+        request.match_pattern().as_deref().unwrap_or("unmatched"),
+    ));
+    request.extensions_mut().insert(label.clone());
+    label
+}
+
+/// A request's route pattern, shared between the span and the metrics.
+#[derive(Clone)]
+pub struct RouteLabel(std::sync::Arc<str>);
+
+impl std::ops::Deref for RouteLabel {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Root span of every request, with method and route pattern but no path, query or headers.
@@ -44,7 +65,7 @@ impl RootSpanBuilder for RedactedRootSpan {
         tracing::info_span!(
             "http_request",
             http.method = %request.method(),
-            http.route = %route,
+            http.route = &*route,
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,

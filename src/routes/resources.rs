@@ -32,23 +32,26 @@ impl From<RequestError> for ApiError {
 pub async fn stream(
     request: HttpRequest,
     state: web::Data<AppState>,
-    config: RequestConfig,
 ) -> Result<HttpResponse, ApiError> {
+    let base_url = state.base_url(&request);
+    let key = format!("{base_url}{}", request.uri());
+    if let Some(rendered) = state.hot.get(&key).await {
+        return Ok(rendered.into_response());
+    }
+    let config = RequestConfig::of(&request)?.or_default();
     let path = ResourcePath::from_request(&request)?;
-    let config = config.or_default();
     let library = path.media_type == rd_catalog::MEDIA_TYPE;
     let video = if library {
         None
     } else {
         Some(VideoId::parse(&path.media_type, &path.id)?)
     };
-    let base_url = state.base_url(&request);
     let links = LinkBase {
         base_url: &base_url,
         config_segment: config_segment(&request).unwrap_or_default(),
     };
-    let key = format!("{base_url}{}", request.uri());
-    let render = async {
+    // Boxed: the pipeline's future is large, and moving it around costs every request.
+    let render = Box::pin(async {
         let streams = match &video {
             Some(video) => pipeline::streams(&state, video, &config, links).await,
             None => library::streams(&state, &config, &path.id, &links).await,
@@ -60,8 +63,8 @@ pub async fn stream(
             (false, false) => CachePolicy::STREAMS,
         };
         Cached::new(Streams { streams }, policy).render()
-    };
-    Ok(state.hot.get_or_render(&key, render).await.into_response())
+    });
+    Ok(state.hot.render(&key, render).await.into_response())
 }
 
 /// `catalog/{type}/{id}`: one page of a catalog of the user's manifest.

@@ -30,6 +30,13 @@ pub fn config_segment(request: &HttpRequest) -> Option<&str> {
     request.uri().path().split('/').nth(1)
 }
 
+impl RequestConfig {
+    /// The config of a request, decoded from its path (what the extractor does).
+    pub fn of(request: &HttpRequest) -> Result<Self, ApiError> {
+        extract(request)
+    }
+}
+
 fn extract(request: &HttpRequest) -> Result<RequestConfig, ApiError> {
     // The segment is read raw from the path: decoding belongs to `UserConfig::decode`, which
     // must see the percent-encoding to tell the SDK's encoding from base64url.
