@@ -6,10 +6,11 @@
 
 use crate::settings::LogFormat;
 use actix_web::{
-    Error, HttpMessage,
+    Error,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
 };
+use std::sync::Arc;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
 use tracing_subscriber::{EnvFilter, fmt::format::FmtSpan};
@@ -28,25 +29,25 @@ pub fn init(format: LogFormat) {
     };
 }
 
-/// The label for a request's route: its matched pattern, or `unmatched`.
-///
-/// Finding the pattern re-matches the path against every route, so it is done once per
-/// request: the root span computes it and leaves it in the request's extensions, where the
-/// metrics middleware finds it.
+/// The label for a request's route: the pattern of the resource that served it (set by
+/// `routes::resource`), or `unmatched`. Known once the request has been routed.
 pub fn route_label(request: &actix_web::HttpRequest) -> RouteLabel {
-    if let Some(label) = request.extensions().get::<RouteLabel>() {
-        return label.clone();
-    }
-    let label = RouteLabel(std::sync::Arc::from(
-        request.match_pattern().as_deref().unwrap_or("unmatched"),
-    ));
-    request.extensions_mut().insert(label.clone());
-    label
+    request
+        .app_data::<RouteLabel>()
+        .cloned()
+        .unwrap_or_else(|| RouteLabel::new("unmatched"))
 }
 
-/// A request's route pattern, shared between the span and the metrics.
+/// A route pattern, as a label.
 #[derive(Clone)]
-pub struct RouteLabel(std::sync::Arc<str>);
+pub struct RouteLabel(Arc<str>);
+
+impl RouteLabel {
+    /// The label of a pattern.
+    pub fn new(pattern: &str) -> Self {
+        Self(Arc::from(pattern))
+    }
+}
 
 impl std::ops::Deref for RouteLabel {
     type Target = str;
@@ -61,11 +62,10 @@ pub struct RedactedRootSpan;
 
 impl RootSpanBuilder for RedactedRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let route = route_label(request.request());
         tracing::info_span!(
             "http_request",
             http.method = %request.method(),
-            http.route = &*route,
+            http.route = tracing::field::Empty,
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
@@ -73,6 +73,9 @@ impl RootSpanBuilder for RedactedRootSpan {
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        if let Ok(response) = outcome {
+            span.record("http.route", &*route_label(response.request()));
+        }
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

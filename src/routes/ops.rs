@@ -53,14 +53,13 @@ pub async fn record_metrics(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
-    let route = route_label(request.request());
-    let method = request.method().as_str().to_owned();
+    let method = request.method().clone();
     let state = request.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(request).await?;
     if let Some(state) = state {
         state.metrics.http_request(
-            &route,
-            &method,
+            &route_label(response.request()),
+            method.as_str(),
             response.status().as_u16(),
             started.elapsed(),
         );
