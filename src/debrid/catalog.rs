@@ -13,6 +13,7 @@ use crate::protocol::{
     request::Extra,
     stream::InfoHash,
 };
+use crate::ranking::format_size;
 
 /// The catalog's id in the manifest.
 pub const CATALOG_ID: &str = "rd-library";
@@ -76,7 +77,7 @@ fn preview(item: &LibraryItem) -> MetaPreview {
         imdb_rating: None,
         description: Some(format!(
             "{} · in your Real-Debrid library",
-            human_size(item.bytes)
+            format_size(item.bytes)
         )),
     }
 }
@@ -137,18 +138,6 @@ pub fn target(info: &TorrentInfo, file: u32) -> Option<(Target, String)> {
     ))
 }
 
-/// Sizes in 1024-based units, as the stream descriptions show them.
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    format!("{:.2} {}", size, UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,7 +188,7 @@ mod tests {
         );
         assert_eq!(
             first[0].description.as_deref(),
-            Some("2.00 GB · in your Real-Debrid library")
+            Some("2 GB · in your Real-Debrid library")
         );
         let second = page(
             &items,

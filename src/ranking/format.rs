@@ -59,7 +59,7 @@ pub fn labels(release: &Release) -> StreamLabels {
 }
 
 /// Sizes with 1024-based units and at most two decimals, as Torrentio shows them: `1.85 GB`.
-fn format_size(bytes: u64) -> String {
+pub fn format_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;

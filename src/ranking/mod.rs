@@ -19,7 +19,7 @@ mod sort;
 mod testing;
 mod vocabulary;
 
-pub use format::{StreamLabels, labels};
+pub use format::{StreamLabels, format_size, labels};
 pub use p2p::p2p_source;
 pub use parse::ReleaseInfo;
 pub use vocabulary::{Hdr, Resolution};
