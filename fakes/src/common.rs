@@ -207,3 +207,24 @@ pub(crate) fn decode(segment: &str) -> String {
         .decode_utf8_lossy()
         .into_owned()
 }
+
+/// The knobs every fake exposes the same way, delegated to its `inner.knobs` (a [`Knobs`]).
+macro_rules! knob_methods {
+    () => {
+        /// Switches the failure mode (applies to requests that arrive afterwards).
+        pub fn set_mode(&self, mode: $crate::Mode) {
+            self.inner.knobs.set_mode(mode);
+        }
+
+        /// Adds a fixed delay to every answer.
+        pub fn set_latency(&self, latency: std::time::Duration) {
+            self.inner.knobs.set_latency(latency);
+        }
+
+        /// Every request received, whatever the endpoint or outcome.
+        pub fn calls(&self) -> usize {
+            self.inner.knobs.calls()
+        }
+    };
+}
+pub(crate) use knob_methods;

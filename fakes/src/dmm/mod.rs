@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use wiremock::MockServer;
 
-use crate::common::{Knobs, Mode, lock, start_server};
+use crate::common::{Knobs, lock, start_server};
 use token::Tokens;
 
 /// One search result as DMM returns it. Field order matters for byte-exact output: MySQL's
@@ -111,20 +111,7 @@ impl DmmFake {
         self.server.uri()
     }
 
-    /// Switches the failure mode (applies to requests that arrive afterwards).
-    pub fn set_mode(&self, mode: Mode) {
-        self.inner.knobs.set_mode(mode);
-    }
-
-    /// Adds a fixed delay to every answer.
-    pub fn set_latency(&self, latency: Duration) {
-        self.inner.knobs.set_latency(latency);
-    }
-
-    /// Every request received, whatever the endpoint or outcome.
-    pub fn calls(&self) -> usize {
-        self.inner.knobs.calls()
-    }
+    crate::common::knob_methods!();
 
     /// Requests to `/api/torrents/movie` plus `/api/torrents/tv`, including refused ones.
     pub fn search_calls(&self) -> usize {

@@ -8,11 +8,10 @@ mod state;
 mod torrents;
 
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use wiremock::MockServer;
 
-use crate::common::{Knobs, Mode, lock, start_server};
+use crate::common::{Knobs, lock, start_server};
 use state::{HashInfo, Phase, RdState};
 
 /// Path prefix of the API; Ferrio's base URL ends with it.
@@ -73,20 +72,7 @@ impl RealDebridFake {
         format!("{}{PREFIX}", self.server.uri())
     }
 
-    /// Switches the failure mode (applies to requests that arrive afterwards).
-    pub fn set_mode(&self, mode: Mode) {
-        self.inner.knobs.set_mode(mode);
-    }
-
-    /// Adds a fixed delay to every answer.
-    pub fn set_latency(&self, latency: Duration) {
-        self.inner.knobs.set_latency(latency);
-    }
-
-    /// Every request received, whatever the endpoint or outcome.
-    pub fn calls(&self) -> usize {
-        self.inner.knobs.calls()
-    }
+    crate::common::knob_methods!();
 
     /// Zeroes all counters.
     pub fn reset_calls(&self) {

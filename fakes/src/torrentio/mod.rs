@@ -6,14 +6,11 @@ mod stream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
-use crate::common::{
-    Failures, Knobs, Mode, Upstream, decode, json_with_mime, lock, raw, start_server,
-};
+use crate::common::{Failures, Knobs, Upstream, decode, json_with_mime, lock, raw, start_server};
 pub use stream::TorrentioStream;
 
 /// Path prefix of the fake addon; Ferrio's base URL ends with it.
@@ -60,20 +57,7 @@ impl TorrentioFake {
         format!("{}{PREFIX}", self.server.uri())
     }
 
-    /// Switches the failure mode (applies to requests that arrive afterwards).
-    pub fn set_mode(&self, mode: Mode) {
-        self.inner.knobs.set_mode(mode);
-    }
-
-    /// Adds a fixed delay to every answer.
-    pub fn set_latency(&self, latency: Duration) {
-        self.inner.knobs.set_latency(latency);
-    }
-
-    /// Every request received, whatever the endpoint or outcome.
-    pub fn calls(&self) -> usize {
-        self.inner.knobs.calls()
-    }
+    crate::common::knob_methods!();
 
     /// Requests to `…/stream/<type>/<id>.json`.
     pub fn stream_calls(&self) -> usize {

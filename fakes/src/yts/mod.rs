@@ -6,14 +6,11 @@ mod list;
 mod model;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
-use crate::common::{
-    Failures, Knobs, Mode, Upstream, json, lock, query, raw, start_server, unix_now,
-};
+use crate::common::{Failures, Knobs, Upstream, json, lock, query, raw, start_server, unix_now};
 pub use model::{YtsMovie, YtsTorrent};
 
 /// Path prefix of the API; Ferrio's base URL ends with it.
@@ -63,20 +60,7 @@ impl YtsFake {
         format!("{}{PREFIX}", self.server.uri())
     }
 
-    /// Switches the failure mode (applies to requests that arrive afterwards).
-    pub fn set_mode(&self, mode: Mode) {
-        self.inner.knobs.set_mode(mode);
-    }
-
-    /// Adds a fixed delay to every answer.
-    pub fn set_latency(&self, latency: Duration) {
-        self.inner.knobs.set_latency(latency);
-    }
-
-    /// Every request received, whatever the endpoint or outcome.
-    pub fn calls(&self) -> usize {
-        self.inner.knobs.calls()
-    }
+    crate::common::knob_methods!();
 
     /// Requests to `list_movies.json`.
     pub fn list_calls(&self) -> usize {
