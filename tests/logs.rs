@@ -1,3 +1,5 @@
+//! The real binary's operational behaviour: what it logs, and how it stops.
+//!
 //! The user's token travels in the URL path. Run the real binary with debug logging, send it
 //! every kind of request carrying a known fake token, and fail if the token or the config
 //! segment shows up anywhere in what the process wrote.
@@ -74,4 +76,35 @@ async fn the_token_never_reaches_the_logs() {
             "a config segment leaked into the logs"
         );
     }
+}
+
+#[tokio::test]
+async fn sigterm_finishes_requests_in_flight_then_exits_cleanly() {
+    let mut app = spawn_binary(|_| {}).await;
+    app.fakes
+        .torrentio
+        .set_latency(std::time::Duration::from_millis(800));
+    let url = format!("{}/stream/movie/tt0111161.json", app.address);
+    let in_flight =
+        tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status().as_u16()) });
+    // Wait until the request is being served (Torrentio has been asked), then stop the server.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.fakes.torrentio.calls() == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        app.fakes.torrentio.calls(),
+        1,
+        "the request reached the sources"
+    );
+    let status = app.terminate(std::time::Duration::from_secs(15)).await;
+    assert_eq!(
+        in_flight.await.expect("join").ok(),
+        Some(200),
+        "the request in flight was answered"
+    );
+    assert!(
+        status.is_some_and(|status| status.success()),
+        "exited cleanly: {status:?}"
+    );
 }

@@ -105,6 +105,26 @@ impl BinaryApp {
     pub fn logs(&self) -> String {
         self.logs.lock().expect("log buffer").clone()
     }
+
+    /// Sends SIGTERM, as a container runtime does, and waits (at most `limit`) for the exit.
+    pub async fn terminate(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM sent");
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        None
+    }
 }
 
 impl Drop for BinaryApp {
