@@ -44,8 +44,10 @@ pub async fn streams(
             .collect();
     };
     // The library is listed while the sources are asked: it costs no time on top.
-    let (releases, library) =
-        tokio::join!(releases(state, video, config), state.debrid.library(token));
+    let (releases, library) = tokio::join!(
+        releases(state, video, config),
+        state.debrid.library.items(token)
+    );
     let library = match library {
         Err(RdError::BadToken | RdError::PermissionDenied) => {
             return vec![present::token_error(links.base_url)];
@@ -68,8 +70,10 @@ pub async fn cached_targets(
     config: &UserConfig,
     video: &VideoId,
 ) -> Vec<Target> {
-    let (releases, library) =
-        tokio::join!(releases(state, video, config), state.debrid.library(token));
+    let (releases, library) = tokio::join!(
+        releases(state, video, config),
+        state.debrid.library.items(token)
+    );
     let library = library.unwrap_or_default();
     marked(state, releases, &library, video, config)
         .await

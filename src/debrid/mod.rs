@@ -17,7 +17,7 @@ pub mod status;
 use crate::{
     cache::Cache,
     metrics::Metrics,
-    protocol::{config::DebridToken, config::UserConfig, request::VideoId},
+    protocol::{config::UserConfig, request::VideoId},
     ranking::Release,
     settings::Settings,
     sources::Sources,
@@ -26,7 +26,7 @@ use availability::Availability;
 use dmm_signal::DmmSignal;
 use library::{Library, LibraryItem};
 use present::Marked;
-use realdebrid::{RdError, RealDebrid};
+use realdebrid::RealDebrid;
 use resolve::Resolver;
 use std::collections::HashSet;
 
@@ -105,11 +105,6 @@ impl Debrid {
             })
             .collect();
         present::arrange(marked, request.config)
-    }
-
-    /// The user's library, or why it cannot be listed.
-    pub async fn library(&self, token: &DebridToken) -> Result<Vec<LibraryItem>, RdError> {
-        self.library.items(token).await
     }
 }
 

@@ -24,7 +24,7 @@ pub async fn catalog(
     extra: &Extra,
 ) -> Result<Cached<Metas>, ApiError> {
     let token = token(config)?;
-    let metas = match state.debrid.library(token).await {
+    let metas = match state.debrid.library.items(token).await {
         Ok(items) => catalog::page(&items, extra),
         Err(error) => {
             tracing::info!(reason = error.label(), "library catalog answered empty");
