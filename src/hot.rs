@@ -5,7 +5,10 @@
 //! serialisation. The key is a digest of the request path: the path carries the user's
 //! config and token, which must not be kept as a key.
 
-use crate::{metrics::Metrics, protocol::response::Rendered};
+use crate::{
+    metrics::Metrics,
+    protocol::response::{CachePolicy, Rendered},
+};
 use sha2::{Digest, Sha256};
 use std::{future::Future, time::Duration};
 
@@ -48,10 +51,17 @@ impl HotResponses {
     where
         F: Future<Output = Rendered>,
     {
-        match &self.answers {
-            Some(answers) => answers.get_with(key(path), render).await,
-            None => render.await,
+        let Some(answers) = &self.answers else {
+            return render.await;
+        };
+        let key = key(path);
+        let rendered = answers.get_with(key, render).await;
+        if rendered.policy == CachePolicy::NONE {
+            // An answer that may not be cached is shared with the requests that arrived while
+            // it was rendered, and no later one.
+            answers.invalidate(&key).await;
         }
+        rendered
     }
 }
 

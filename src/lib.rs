@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod catalog;
+pub mod client_address;
 pub mod debrid;
 pub mod error;
 pub mod hot;

@@ -29,19 +29,37 @@ pub async fn releases(state: &AppState, video: &VideoId, config: &UserConfig) ->
         .unwrap_or_default()
 }
 
+/// A stream list, and whether it is the one "token refused" entry, which must never be kept
+/// by a cache: the moment the user fixes the token, or Real-Debrid accepts it again, the list
+/// must be the real one.
+pub struct Listing {
+    pub streams: Vec<Stream>,
+    pub token_refused: bool,
+}
+
+impl From<Vec<Stream>> for Listing {
+    fn from(streams: Vec<Stream>) -> Self {
+        Self {
+            streams,
+            token_refused: false,
+        }
+    }
+}
+
 /// The stream list: peer-to-peer without a token; resolve links with cached markers with one.
 pub async fn streams(
     state: &AppState,
     video: &VideoId,
     config: &UserConfig,
     links: LinkBase<'_>,
-) -> Vec<Stream> {
+) -> Listing {
     let Some(token) = &config.realdebrid else {
         return releases(state, video, config)
             .await
             .iter()
             .map(ranking::present)
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
     };
     // The library is listed while the sources are asked: it costs no time on top.
     let (releases, library) = tokio::join!(
@@ -50,17 +68,21 @@ pub async fn streams(
     );
     let library = match library {
         Err(RdError::BadToken | RdError::PermissionDenied) => {
-            return vec![present::token_error(links.base_url)];
+            return Listing {
+                streams: vec![present::token_error(links.base_url)],
+                token_refused: true,
+            };
         }
         // Real-Debrid is down: the list is still shown, without library evidence.
         other => other.unwrap_or_default(),
     };
-    let now = crate::debrid::availability::now_ms();
-    marked(state, releases, &library, video, config)
+    let now = crate::cache::now_ms();
+    marked(state, token, releases, &library, video, config)
         .await
         .iter()
         .map(|entry| present::stream(entry, &links, video, now))
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// The likely-cached torrents of a video for a user, best first: what fail-over tries.
@@ -75,7 +97,7 @@ pub async fn cached_targets(
         state.debrid.library.items(token)
     );
     let library = library.unwrap_or_default();
-    marked(state, releases, &library, video, config)
+    marked(state, token, releases, &library, video, config)
         .await
         .into_iter()
         .filter(|entry| entry.evidence.is_some())
@@ -85,6 +107,7 @@ pub async fn cached_targets(
 
 async fn marked(
     state: &AppState,
+    token: &DebridToken,
     releases: Vec<Release>,
     library: &[LibraryItem],
     video: &VideoId,
@@ -96,6 +119,7 @@ async fn marked(
         .collect();
     let dmm_cached = state.debrid.dmm.cached(video.imdb(), &hashes).await;
     let request = MarkRequest {
+        token,
         video,
         config,
         dmm_cached: &dmm_cached,

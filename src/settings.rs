@@ -30,6 +30,10 @@ pub struct Settings {
     /// `PUBLIC_URL`: base of absolute links (resolve URLs, install links). Without it the
     /// request's scheme and `Host` are used.
     pub public_url: Option<Url>,
+    /// `CLIENT_IP_HEADER`: the header the proxy in front of Ferrio sets to the viewer's address
+    /// (`Fly-Client-IP`, or `X-Forwarded-For`, whose last entry is then used). Unset, the peer
+    /// address of the connection is the viewer's.
+    pub client_ip_header: Option<String>,
     /// `REDIS_URL`: shared cache for many instances; unset means an in-process cache.
     pub redis_url: Option<SecretString>,
     /// `DMM_URL`: Debrid Media Manager base URL.

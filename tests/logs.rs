@@ -15,12 +15,19 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::spawn_binary;
 
 const TOKEN: &str = "LOGCANARYTOKEN7Q2W9E4R1T6Y3U8I5O0PZXCVBNM";
+/// The viewer's address, passed on by the proxy header: it goes to Real-Debrid, never to a log.
+const VIEWER: &str = "81.2.69.193";
 /// A torrent the Real-Debrid fake knows, so the resolve request reaches Real-Debrid.
 const SHARED: &str = ferrio_fakes::fixtures::SHAWSHANK_1080P_SHARED;
 
 #[tokio::test]
-async fn the_token_never_reaches_the_logs() {
-    let app = spawn_binary(|_| {}).await;
+async fn the_token_and_the_viewers_address_never_reach_the_logs() {
+    let app = spawn_binary(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "Fly-Client-IP".into());
+    })
+    .await;
+    app.fakes.realdebrid.set_require_client_ip(true);
+    app.fakes.realdebrid.add_token(TOKEN);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -45,6 +52,7 @@ async fn the_token_never_reaches_the_logs() {
     for path in &paths {
         let response = client
             .get(format!("{}{path}", app.address))
+            .header("Fly-Client-IP", VIEWER)
             .send()
             .await
             .expect("request");
@@ -69,6 +77,15 @@ async fn the_token_never_reaches_the_logs() {
     assert!(
         !logs.contains(TOKEN),
         "the token leaked into the logs:\n{logs}"
+    );
+    assert_eq!(
+        app.fakes.realdebrid.ip_fields("unrestrict"),
+        vec![Some(VIEWER.to_owned())],
+        "the address did reach Real-Debrid"
+    );
+    assert!(
+        !logs.contains(VIEWER),
+        "the viewer's address leaked into the logs:\n{logs}"
     );
     for segment in [&good, &bad, &percent] {
         assert!(

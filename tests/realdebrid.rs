@@ -11,12 +11,13 @@ mod common;
 use common::redis::RedisServer;
 use ferrio::{
     cache::Cache,
+    client_address::ClientAddress,
     debrid::realdebrid::{RdError, RealDebrid, types::TorrentStatus},
     metrics::Metrics,
     protocol::config::DebridToken,
     settings::Settings,
 };
-use ferrio_fakes::{RealDebridFake, fixtures};
+use ferrio_fakes::{Mode, RealDebridFake, fixtures};
 use std::time::Duration;
 
 fn client(fake: &RealDebridFake) -> RealDebrid {
@@ -58,7 +59,7 @@ async fn a_cached_torrent_goes_from_magnet_to_download_link() {
     let rd = client(&fake);
     let token = token();
     let added = rd
-        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED)
+        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED, None)
         .await
         .expect("added");
     let mut info = rd.torrent_info(&token, &added.id).await.expect("info");
@@ -78,7 +79,7 @@ async fn a_cached_torrent_goes_from_magnet_to_download_link() {
     assert_eq!(info.status, TorrentStatus::Downloaded);
     assert_eq!(info.links.len(), 1);
     let link = rd
-        .unrestrict(&token, &info.links[0])
+        .unrestrict(&token, &info.links[0], None)
         .await
         .expect("unrestricted");
     assert!(link.download.starts_with("http"), "{}", link.download);
@@ -98,7 +99,7 @@ async fn error_codes_become_typed_errors() {
     let rd = client(&fake);
     let token = token();
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_WEB_DL)
+        rd.add_magnet(&token, fixtures::SHAWSHANK_WEB_DL, None)
             .await
             .map(drop),
         Err(RdError::Infringing)
@@ -109,7 +110,7 @@ async fn error_codes_become_typed_errors() {
     );
     fake.set_slots_full(true);
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_CAM)
+        rd.add_magnet(&token, fixtures::SHAWSHANK_CAM, None)
             .await
             .map(drop),
         Err(RdError::TooManyActiveDownloads)
@@ -119,7 +120,7 @@ async fn error_codes_become_typed_errors() {
     let info = rd.torrent_info(&token, &id).await.expect("info");
     fake.set_hoster_unavailable(true);
     assert_eq!(
-        rd.unrestrict(&token, &info.links[0]).await.map(drop),
+        rd.unrestrict(&token, &info.links[0], None).await.map(drop),
         Err(RdError::HosterUnavailable)
     );
     fake.set_service_unavailable(true);
@@ -214,4 +215,79 @@ async fn instances_sharing_redis_share_the_token_backoff() {
         calls,
         "the other instance waits out the same backoff"
     );
+}
+
+#[tokio::test]
+async fn a_hosting_address_is_refused_links_unless_the_viewers_address_is_sent() {
+    let fake = RealDebridFake::start().await;
+    fake.set_require_client_ip(true);
+    let rd = client(&fake);
+    let token = token();
+    let viewer = ClientAddress::from_header("81.2.69.160").expect("public");
+    let added = rd
+        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED, Some(&viewer))
+        .await
+        .expect("added");
+    let waiting = rd.torrent_info(&token, &added.id).await.expect("info");
+    rd.torrent_info(&token, &waiting.id).await.expect("info");
+    rd.select_files(&token, &added.id, &[1])
+        .await
+        .expect("selected");
+    let info = rd.torrent_info(&token, &added.id).await.expect("info");
+    assert_eq!(
+        rd.unrestrict(&token, &info.links[0], None).await.map(drop),
+        Err(RdError::AddressRefused),
+        "code 22 is its own error, not a refused token"
+    );
+    let link = rd
+        .unrestrict(&token, &info.links[0], Some(&viewer))
+        .await
+        .expect("the viewer's address unlocks the link");
+    assert!(link.download.contains("/dl/"), "{}", link.download);
+    assert_eq!(
+        fake.ip_fields("unrestrict"),
+        vec![None, Some("81.2.69.160".to_owned())]
+    );
+    assert_eq!(
+        fake.ip_fields("add_magnet"),
+        vec![Some("81.2.69.160".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn a_cloudflare_block_is_an_outage_never_a_refused_token() {
+    let fake = RealDebridFake::start().await;
+    let rd = client(&fake);
+    fake.set_mode(Mode::CloudflareHtml);
+    for _ in 0..5 {
+        assert_eq!(
+            rd.user(&token()).await.map(drop),
+            Err(RdError::Blocked { status: 403 })
+        );
+    }
+    let calls = fake.calls();
+    assert!(rd.user(&token()).await.is_err());
+    assert_eq!(
+        fake.calls(),
+        calls,
+        "a block opens the circuit shared by every user, as any outage does"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_marks_the_token_throttled_and_no_other() {
+    let fake = RealDebridFake::start().await;
+    let rd = client(&fake);
+    let other_token = "ANOTHERUSERTOKEN00000000000000000000000000000000";
+    fake.add_token(other_token);
+    let other = DebridToken::from(other_token.to_owned());
+    assert!(!rd.recently_throttled(&token()).await);
+    fake.throttle_account(fixtures::RD_TOKEN, 1);
+    let limited = rd.user(&token()).await.map(drop);
+    assert!(
+        matches!(limited, Err(RdError::TooManyRequests { .. })),
+        "{limited:?}"
+    );
+    assert!(rd.recently_throttled(&token()).await);
+    assert!(!rd.recently_throttled(&other).await);
 }

@@ -8,6 +8,15 @@
 
 mod common;
 
+#[path = "resolve/account.rs"]
+mod account;
+#[path = "resolve/instances.rs"]
+mod instances;
+#[path = "resolve/verdicts.rs"]
+mod verdicts;
+#[path = "resolve/viewer.rs"]
+mod viewer;
+
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::{TestApp, spawn_app};
 use ferrio_fakes::{

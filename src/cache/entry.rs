@@ -102,7 +102,7 @@ impl Lifetime {
 }
 
 /// The current time in Unix milliseconds.
-pub(crate) fn now_ms() -> u64 {
+pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, millis)

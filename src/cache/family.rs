@@ -18,6 +18,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// What can be cached: serialisable, cloneable (joined callers each get a copy) and sendable.
 pub trait Storable: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
@@ -49,6 +50,9 @@ pub(super) struct FamilyInner<T, E> {
     pub name: &'static str,
     pub cache: Cache,
     pub policy: Box<PolicyFn<T, E>>,
+    /// How long a caller waits for another instance's call while its lock is alive; `None`
+    /// for `CACHE_LOCK_WAIT_MS`.
+    pub lock_wait: Option<Duration>,
     flights: Mutex<HashMap<String, Flight<T, E>>>,
 }
 
@@ -58,11 +62,24 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
             name,
             cache,
             policy,
+            lock_wait: None,
             flights: Mutex::default(),
         };
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// Lets callers wait up to `wait` for another instance's call to this family while that
+    /// call's lock is alive (the holder renews it as it works). For families whose calls can
+    /// legitimately take longer than `CACHE_LOCK_WAIT_MS`, such as a Real-Debrid resolution,
+    /// so a waiter never gives up on a working holder and repeats what it is doing. Set it
+    /// where the family is made, before it is shared.
+    pub fn waiting_at_most(mut self, wait: Duration) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.lock_wait = Some(wait);
+        }
+        self
     }
 
     /// The cached answer for `key`, or the answer of `fetch` (called at most once per key at

@@ -1,18 +1,22 @@
 //! One call for a key: across instances, and what is stored afterwards.
 //!
-//! With Redis, the instance that takes the key's lock (`SET NX PX`) calls the source; the
-//! others poll Redis for its answer every `CACHE_LOCK_POLL_MS`, trying the lock each time (the
-//! holder may have died), and after `CACHE_LOCK_WAIT_MS` call the source themselves — a slow or
-//! lost holder delays them, never blocks them. Without Redis (or while it is down) the
-//! in-process single-flight is all there is.
+//! With Redis, the instance that takes the key's lock (`SET NX PX`) calls the source, renewing
+//! the lock every third of its TTL while the call runs, so a slow call keeps its lock however
+//! long it takes. The others poll Redis for its answer every `CACHE_LOCK_POLL_MS`, trying the
+//! lock each time: a holder that died stops renewing, its lock expires within
+//! `CACHE_LOCK_TTL_MS`, and a waiter takes over. A waiter gives up and calls the source itself
+//! only after the family's longest wait (`CACHE_LOCK_WAIT_MS`, or more for families whose calls
+//! are slow) — a lost holder delays it, never blocks it. Without Redis (or while it is down)
+//! the in-process single-flight is all there is.
 
 use super::{
     entry::{Envelope, Freshness, Lifetime, now_ms},
     family::{FamilyInner, Storable},
-    redis::Lock,
+    redis::{Lock, RedisTier},
 };
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::time::Instant;
 
 impl<T: Storable, E: Storable> FamilyInner<T, E> {
@@ -30,7 +34,7 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
     {
         let options = &self.cache.inner.locks;
         let token = format!("{:016x}", rand::random::<u64>());
-        let deadline = Instant::now() + options.wait;
+        let deadline = Instant::now() + self.lock_wait.unwrap_or(options.wait);
         let mut waited = false;
         loop {
             let Some(redis) = self.cache.inner.store.shared() else {
@@ -47,7 +51,10 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
                     };
                     let result = match stored {
                         Some(result) => result,
-                        None => self.refresh(key, fetch.as_ref(), reserve).await,
+                        None => {
+                            let work = self.refresh(key, fetch.as_ref(), reserve);
+                            renewing(redis, self.name, key, &token, options.ttl, work).await
+                        }
                     };
                     redis.unlock(self.name, key, &token).await;
                     return result;
@@ -108,4 +115,31 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
         }
         result
     }
+}
+
+/// Runs `work` while renewing the lock every third of its TTL. If a renewal finds the lock gone
+/// (it expired during a Redis outage, or another instance took it), the work still finishes:
+/// its answer is stored all the same, and the other instance's call is at worst a duplicate.
+async fn renewing<F: Future>(
+    redis: &RedisTier,
+    family: &str,
+    key: &str,
+    token: &str,
+    ttl: Duration,
+    work: F,
+) -> F::Output {
+    let renew = async {
+        loop {
+            tokio::time::sleep(ttl / 3).await;
+            if !redis.renew(family, key, token, ttl).await {
+                return;
+            }
+        }
+    };
+    tokio::pin!(work);
+    tokio::select! {
+        output = &mut work => return output,
+        () = renew => {}
+    }
+    work.await
 }

@@ -4,7 +4,7 @@
 //! changes, so an instance of a newer release never reads an older one's bytes as its own
 //! (during a rolling deploy both run against one Redis).
 
-use crate::protocol::config::DebridToken;
+use crate::{client_address::ClientAddress, protocol::config::DebridToken};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
@@ -62,7 +62,19 @@ impl TokenHasher {
 
     /// The token's keyed hash: 32 hex digits (128 bits, ample for a key that must not collide).
     pub fn hash(&self, token: &DebridToken) -> String {
-        let digest = hmac(&self.key, token.expose().as_bytes());
+        self.hex(token.expose().as_bytes())
+    }
+
+    /// A viewer's address as a keyed hash, for keys that must differ per address without
+    /// holding it. Domain-separated from token hashes by a prefix no token starts with.
+    pub fn hash_address(&self, address: &ClientAddress) -> String {
+        let mut message = b"address:".to_vec();
+        message.extend(address.octets());
+        self.hex(&message)
+    }
+
+    fn hex(&self, message: &[u8]) -> String {
+        let digest = hmac(&self.key, message);
         digest[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
@@ -119,5 +131,17 @@ mod tests {
             TokenHasher::new(Some(&empty)).hash(&token),
             TokenHasher::new(None).hash(&token)
         );
+    }
+
+    #[test]
+    fn addresses_hash_apart_from_each_other_and_from_tokens() {
+        let hasher = TokenHasher::new(None);
+        let address = |text| ClientAddress::from_header(text).expect("public");
+        let one = hasher.hash_address(&address("81.2.69.160"));
+        assert_eq!(one.len(), 32);
+        assert!(one.bytes().all(|b| b.is_ascii_hexdigit()), "{one}");
+        assert_eq!(one, hasher.hash_address(&address("81.2.69.160")));
+        assert_ne!(one, hasher.hash_address(&address("81.2.69.161")));
+        assert_ne!(one, hasher.hash(&token("81.2.69.160")));
     }
 }

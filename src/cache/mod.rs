@@ -36,7 +36,7 @@ mod redis;
 mod sources;
 mod store;
 
-pub use entry::Policy;
+pub use entry::{Policy, now_ms};
 pub use family::{CacheFamily, PolicyFn, Storable};
 pub use health::Outage;
 pub use key::{PREFIX, TokenHasher};

@@ -22,6 +22,9 @@ use std::time::Duration;
 const UNLOCK: &str =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/// Extends the lock only if it still holds our token.
+const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
 /// Counts one event in a window: the first count of a key sets its expiry, so the counter
 /// disappears with its window.
 const COUNT: &str = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
@@ -149,6 +152,19 @@ impl RedisTier {
             Some(None) => Lock::Held,
             None => Lock::Unavailable,
         }
+    }
+
+    /// Extends a lock taken with `token` to `ttl` from now; false when it is no longer ours (or
+    /// Redis cannot tell).
+    pub async fn renew(&self, family: &str, entry: &str, token: &str, ttl: Duration) -> bool {
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg(RENEW)
+            .arg(1)
+            .arg(key::lock(entry))
+            .arg(token)
+            .arg(millis(ttl));
+        self.run::<i64>(family, &command).await == Some(1)
     }
 
     /// Releases a lock taken with `token` (best effort: it expires anyway).

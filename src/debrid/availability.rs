@@ -1,38 +1,73 @@
-//! What Ferrio has learnt about torrents on Real-Debrid, shared by every user and instance.
+//! What Ferrio has learnt about torrents on Real-Debrid, and whose word it is.
 //!
 //! Real-Debrid no longer says whether a torrent is cached (instantAvailability answers 403
-//! `disabled_endpoint`), so Ferrio remembers what it saw: a torrent and file it resolved to a
-//! link at once is *seen playable*, with the time; one Real-Debrid had to download, or
-//! declared dead, is forgotten; a hash refused as infringing is *refused* for days. Nothing
-//! here depends on a user, so no token is involved.
+//! `disabled_endpoint`), so Ferrio remembers what its resolves saw. One account's bad luck is
+//! not a fact about the torrent: Real-Debrid answers `451 infringing_file` for legal torrents
+//! to an account it is throttling, and a slow magnet conversion for one user reads as
+//! "downloading". So every setback is recorded twice — for the account that met it, which is
+//! spared the torrent at once, and as a *strike* in a shared record, which changes what other
+//! users see only once [`ACCOUNTS_TO_AGREE`] distinct accounts agree. A success anywhere wins
+//! over every older setback. Accounts appear only as keyed token hashes.
 
+use super::strikes::Strikes;
 use crate::{
-    cache::{Cache, CacheFamily, Policy},
+    cache::{Cache, CacheFamily, Policy, now_ms},
     protocol::stream::InfoHash,
 };
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+/// Distinct accounts that must report the same setback before everyone sees it.
+pub const ACCOUNTS_TO_AGREE: usize = 3;
 /// How long a "seen playable" record is trusted: Real-Debrid keeps popular torrents for weeks,
 /// but a record older than this is more guess than evidence.
 const SEEN_FOR: Duration = Duration::from_secs(5 * 24 * 3600);
-/// How long an infringing refusal is remembered.
-const REFUSED_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Strikes older than this no longer count towards a shared verdict.
+const STRIKES_COUNT_FOR: Duration = Duration::from_secs(24 * 3600);
+/// How long one account is spared a torrent Real-Debrid refused it or could not play for it.
+const ACCOUNT_MEMORY: Duration = Duration::from_secs(6 * 3600);
 
-/// The record kept per torrent and file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Record {
-    /// Resolved to a link at once, at this Unix time in milliseconds.
-    Playable { at_ms: u64 },
-    /// Real-Debrid said downloading, dead or refused it since: not known playable.
-    Gone,
+/// Per torrent and file, shared: when it last resolved to a link at once, and the accounts
+/// that found it not playable (downloading, dead) since.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SeenRecord {
+    playable_at: Option<u64>,
+    failures: Strikes,
 }
 
-/// The shared records. Cheap to clone.
+/// Per torrent, shared: the accounts Real-Debrid answered 451 for it, and when it last
+/// resolved for anyone (which clears every older refusal).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RefusalRecord {
+    accepted_at: Option<u64>,
+    strikes: Strikes,
+}
+
+/// Per account and torrent: what this account met itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AccountRecord {
+    refused_at: Option<u64>,
+    /// Files (their selector) found not playable, and when.
+    failed: Vec<(String, u64)>,
+}
+
+/// What one account should be shown about one torrent and file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct View {
+    /// Seen playable at this Unix time (ms), and nothing since contradicts it for this account.
+    pub playable_since: Option<u64>,
+    /// Real-Debrid refused it to this account lately: do not offer it to them.
+    pub refused_here: bool,
+    /// Several accounts were refused it within a day: rank it lower for everyone.
+    pub demoted: bool,
+}
+
+/// The shared and per-account records. Cheap to clone.
 #[derive(Clone)]
 pub struct Availability {
-    seen: CacheFamily<Record, ()>,
-    refused: CacheFamily<bool, ()>,
+    seen: CacheFamily<SeenRecord, ()>,
+    refusals: CacheFamily<RefusalRecord, ()>,
+    accounts: CacheFamily<AccountRecord, ()>,
 }
 
 impl Availability {
@@ -40,55 +75,133 @@ impl Availability {
     pub fn new(cache: &Cache) -> Self {
         Self {
             seen: cache.family("rd_seen", keep_for(SEEN_FOR)),
-            refused: cache.family("rd_refused", keep_for(REFUSED_FOR)),
+            refusals: cache.family("rd_refusals", keep_for(STRIKES_COUNT_FOR)),
+            accounts: cache.family("rd_account_torrent", keep_for(ACCOUNT_MEMORY)),
         }
     }
 
-    /// When `hash` / `file` was last seen playable, if it was and has not been forgotten since.
-    pub async fn playable_since(&self, hash: &InfoHash, file: &str) -> Option<u64> {
-        match self.seen.peek(&key(hash, file)).await {
-            Some(Ok(Record::Playable { at_ms })) => Some(at_ms),
-            _ => None,
-        }
+    /// What `account` (a keyed token hash) should be shown about `hash` / `file`.
+    pub async fn view(&self, hash: &InfoHash, file: &str, account: &str) -> View {
+        let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
+        let (seen, refusals, mine) = tokio::join!(
+            self.seen.peek(&seen_key),
+            self.refusals.peek(hash.as_str()),
+            self.accounts.peek(&mine_key),
+        );
+        let (seen, refusals, mine) = (
+            seen.and_then(Result::ok).unwrap_or_default(),
+            refusals.and_then(Result::ok).unwrap_or_default(),
+            mine.and_then(Result::ok).unwrap_or_default(),
+        );
+        judge(&seen, &refusals, &mine, file, now_ms())
     }
 
-    /// Records that `hash` / `file` resolved to a link now.
-    pub async fn record_playable(&self, hash: &InfoHash, file: &str) {
-        self.seen
-            .put(&key(hash, file), Ok(Record::Playable { at_ms: now_ms() }))
-            .await;
+    /// Records that `hash` / `file` resolved to a link now: evidence for everyone, and the end
+    /// of every older setback of this torrent.
+    pub async fn record_playable(&self, hash: &InfoHash, file: &str, account: &str) {
+        let now = now_ms();
+        let seen = SeenRecord {
+            playable_at: Some(now),
+            failures: Strikes::default(),
+        };
+        let refusals = RefusalRecord {
+            accepted_at: Some(now),
+            strikes: Strikes::default(),
+        };
+        let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
+        tokio::join!(
+            self.seen.put(&seen_key, Ok(seen)),
+            self.refusals.put(hash.as_str(), Ok(refusals)),
+            self.accounts.forget(&mine_key),
+        );
     }
 
-    /// Forgets `hash` / `file`: Real-Debrid had to download it, or it is dead.
-    pub async fn forget(&self, hash: &InfoHash, file: &str) {
-        self.seen.put(&key(hash, file), Ok(Record::Gone)).await;
+    /// Records that `account` found `hash` / `file` not playable (downloading, dead).
+    pub async fn record_not_playable(&self, hash: &InfoHash, file: &str, account: &str) {
+        let now = now_ms();
+        let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
+        let mut seen = self.current(&self.seen, &seen_key).await;
+        seen.failures.add(account, now, STRIKES_COUNT_FOR);
+        let mut mine = self.current(&self.accounts, &mine_key).await;
+        mine.failed.retain(|(failed, _)| failed != file);
+        mine.failed.push((file.to_owned(), now));
+        tokio::join!(
+            self.seen.put(&seen_key, Ok(seen)),
+            self.accounts.put(&mine_key, Ok(mine)),
+        );
     }
 
-    /// Remembers that Real-Debrid refused `hash` as infringing.
-    pub async fn record_refused(&self, hash: &InfoHash) {
-        self.refused.put(hash.as_str(), Ok(true)).await;
+    /// Records that Real-Debrid refused `hash` to `account` as infringing.
+    pub async fn record_refused(&self, hash: &InfoHash, account: &str) {
+        let now = now_ms();
+        let mine_key = account_key(account, hash);
+        let mut refusals = self.current(&self.refusals, hash.as_str()).await;
+        refusals.strikes.add(account, now, STRIKES_COUNT_FOR);
+        let mut mine = self.current(&self.accounts, &mine_key).await;
+        mine.refused_at = Some(now);
+        tokio::join!(
+            self.refusals.put(hash.as_str(), Ok(refusals)),
+            self.accounts.put(&mine_key, Ok(mine)),
+        );
     }
 
-    /// Whether Real-Debrid refused `hash` as infringing recently.
-    pub async fn is_refused(&self, hash: &InfoHash) -> bool {
-        matches!(self.refused.peek(hash.as_str()).await, Some(Ok(true)))
+    /// The stored record, or an empty one. Two instances updating one record at the same
+    /// moment may lose one strike; a verdict then needs one more report, which errs on the
+    /// side of showing the torrent.
+    async fn current<T: Default + crate::cache::Storable>(
+        &self,
+        family: &CacheFamily<T, ()>,
+        key: &str,
+    ) -> T {
+        family
+            .peek(key)
+            .await
+            .and_then(Result::ok)
+            .unwrap_or_default()
     }
 }
 
-/// A policy keeping every record for `ttl`.
+/// The view of one account from the three records at `now`.
+fn judge(
+    seen: &SeenRecord,
+    refusals: &RefusalRecord,
+    mine: &AccountRecord,
+    file: &str,
+    now: u64,
+) -> View {
+    let since = STRIKES_COUNT_FOR.as_millis() as u64;
+    let accepted = refusals.accepted_at.unwrap_or(0);
+    let playable_since = seen.playable_at.filter(|&at| {
+        let failed_here = mine
+            .failed
+            .iter()
+            .any(|(failed, when)| failed == file && *when >= at);
+        let failed_widely = seen.failures.distinct_after(at) >= ACCOUNTS_TO_AGREE;
+        !failed_here && !failed_widely
+    });
+    View {
+        playable_since,
+        refused_here: mine.refused_at.is_some_and(|at| at > accepted),
+        demoted: refusals
+            .strikes
+            .distinct_after(accepted.max(now.saturating_sub(since)))
+            >= ACCOUNTS_TO_AGREE,
+    }
+}
+
+/// A policy keeping every record for `ttl` after its last write.
 fn keep_for<T>(ttl: Duration) -> impl Fn(&Result<T, ()>) -> Policy + Send + Sync + 'static {
     move |_| Policy::only_fresh(ttl)
 }
 
-fn key(hash: &InfoHash, file: &str) -> String {
+fn file_key(hash: &InfoHash, file: &str) -> String {
     format!("{hash}:{file}")
 }
 
-/// The current Unix time in milliseconds.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
-        })
+fn account_key(account: &str, hash: &InfoHash) -> String {
+    format!("{account}:{hash}")
 }
+
+#[cfg(test)]
+#[path = "availability_tests.rs"]
+mod tests;

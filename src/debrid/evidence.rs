@@ -3,7 +3,7 @@
 //! Real-Debrid cannot be asked any more, and users complain loudest about `[RD+]` markers that
 //! turn out wrong, so every marker says which signal set it and how old that signal is.
 
-use super::{availability::Availability, library::LibraryItem, resolve::Target};
+use super::{availability::View, library::LibraryItem, resolve::Target};
 use std::collections::HashSet;
 
 /// The signal that marked a torrent as likely cached.
@@ -41,38 +41,42 @@ fn age(elapsed_ms: u64) -> String {
     }
 }
 
-/// The evidence for each target, in order: library first, then Ferrio's own records, then DMM.
-pub async fn gather(
-    targets: &[Target],
-    library: &[LibraryItem],
-    availability: &Availability,
-    dmm_cached: &HashSet<String>,
-) -> Vec<Option<Evidence>> {
-    let downloaded: HashSet<&str> = library
-        .iter()
-        .filter(|item| item.downloaded)
-        .map(|item| item.hash.as_str())
-        .collect();
-    let seen = futures::future::join_all(targets.iter().map(|target| async move {
-        availability
-            .playable_since(&target.hash, &target.file_key())
-            .await
-    }))
-    .await;
-    targets
-        .iter()
-        .zip(seen)
-        .map(|(target, seen)| {
-            let hash = target.hash.as_str();
-            if downloaded.contains(hash) {
-                Some(Evidence::InLibrary)
-            } else if let Some(at_ms) = seen {
-                Some(Evidence::SeenPlayable { at_ms })
-            } else {
-                dmm_cached.contains(hash).then_some(Evidence::DmmCached)
-            }
-        })
-        .collect()
+/// The signals behind the markers of one stream list.
+pub struct Signals<'a> {
+    /// Hashes downloaded in the user's own account.
+    downloaded: HashSet<&'a str>,
+    /// Hashes DMM's availability database lists as cached on Real-Debrid.
+    dmm_cached: &'a HashSet<String>,
+}
+
+impl<'a> Signals<'a> {
+    /// The signals from the user's library and DMM's answer.
+    pub fn new(library: &'a [LibraryItem], dmm_cached: &'a HashSet<String>) -> Self {
+        let downloaded = library
+            .iter()
+            .filter(|item| item.downloaded)
+            .map(|item| item.hash.as_str())
+            .collect();
+        Self {
+            downloaded,
+            dmm_cached,
+        }
+    }
+
+    /// The strongest evidence for a target: library first, then Ferrio's own records (as this
+    /// account may see them), then DMM.
+    pub fn evidence(&self, target: &Target, view: &View) -> Option<Evidence> {
+        let hash = target.hash.as_str();
+        if self.downloaded.contains(hash) {
+            Some(Evidence::InLibrary)
+        } else if let Some(at_ms) = view.playable_since {
+            Some(Evidence::SeenPlayable { at_ms })
+        } else {
+            self.dmm_cached
+                .contains(hash)
+                .then_some(Evidence::DmmCached)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 const LIBRARY_TTL: Duration = Duration::from_secs(5 * 60);
 /// A refused token is remembered longer: it will not become valid by itself.
 const BAD_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
-/// Other failures (Real-Debrid down) are retried soon.
+/// Other failures (an unexpected answer) are retried soon.
 const FAILURE_TTL: Duration = Duration::from_secs(30);
 /// Torrents listed per page, and pages at most: the newest 500 torrents.
 const PAGE_SIZE: u32 = 100;
@@ -52,6 +52,9 @@ impl Library {
             |result: &Result<Vec<LibraryItem>, RdError>| match result {
                 Ok(_) => Policy::only_fresh(LIBRARY_TTL),
                 Err(error) if error.is_per_user() => Policy::only_fresh(BAD_TOKEN_TTL),
+                // An outage is not this user's answer: the circuit breaker, shared by every
+                // user, is what keeps Ferrio from asking a Real-Debrid that is down.
+                Err(error) if error.is_outage() => Policy::only_fresh(Duration::ZERO),
                 Err(_) => Policy::only_fresh(FAILURE_TTL),
             },
         );
@@ -72,6 +75,14 @@ impl Library {
         self.lists
             .get_or_fetch(&self.hasher.hash(token), fetch)
             .await
+    }
+}
+
+impl Library {
+    /// Drops the account's cached listing after Ferrio changed the account, so the library
+    /// catalog and the "in your library" markers show the change at once.
+    pub async fn forget(&self, token: &DebridToken) {
+        self.lists.forget(&self.hasher.hash(token)).await;
     }
 }
 

@@ -8,22 +8,28 @@ pub mod catalog;
 pub mod dmm_signal;
 pub mod evidence;
 pub mod library;
+pub mod prepare;
 pub mod present;
 pub mod realdebrid;
 pub mod resolve;
 pub mod select;
 pub mod status;
+pub mod strikes;
 
 use crate::{
-    cache::Cache,
+    cache::{Cache, TokenHasher},
     metrics::Metrics,
-    protocol::{config::UserConfig, request::VideoId},
+    protocol::{
+        config::{DebridToken, UserConfig},
+        request::VideoId,
+    },
     ranking::Release,
     settings::Settings,
     sources::Sources,
 };
 use availability::Availability;
 use dmm_signal::DmmSignal;
+use evidence::Signals;
 use library::{Library, LibraryItem};
 use present::Marked;
 use realdebrid::RealDebrid;
@@ -38,6 +44,7 @@ pub struct Debrid {
     pub resolver: Resolver,
     pub client: RealDebrid,
     pub dmm: DmmSignal,
+    hasher: TokenHasher,
 }
 
 impl Debrid {
@@ -58,50 +65,49 @@ impl Debrid {
             cache,
         );
         let availability = Availability::new(cache);
+        let library = Library::new(client.clone(), cache);
         Self {
-            library: Library::new(client.clone(), cache),
-            resolver: Resolver::new(client.clone(), cache, availability.clone()),
+            resolver: Resolver::new(client.clone(), cache, availability.clone(), library.clone()),
+            library,
             availability,
             client,
             dmm: DmmSignal::new(sources, cache),
+            hasher: cache.token_hasher().clone(),
         }
     }
 
     /// The releases worth offering a user with a token, marked with what is known of their
-    /// availability: releases Real-Debrid refused are left out, `cachedOnly` and
-    /// `showDownloadLinks` applied, likely-cached ones first within each quality.
+    /// availability: releases Real-Debrid refused this account lately are left out, those
+    /// refused to several accounts go last, `cachedOnly` and `showDownloadLinks` are applied,
+    /// and likely-cached ones come first within each quality.
     pub async fn mark(
         &self,
         releases: Vec<Release>,
         library: &[LibraryItem],
         request: &MarkRequest<'_>,
     ) -> Vec<Marked> {
-        let refused = futures::future::join_all(releases.iter().map(|release| async move {
-            self.availability
-                .is_refused(&release.candidate.info_hash)
-                .await
-        }))
-        .await;
-        let releases: Vec<Release> = releases
-            .into_iter()
-            .zip(refused)
-            .filter(|(_, refused)| !refused)
-            .map(|(release, _)| release)
-            .collect();
+        let account = self.hasher.hash(request.token);
         let targets: Vec<_> = releases
             .iter()
             .map(|release| present::target_for(release, request.video))
             .collect();
-        let evidence =
-            evidence::gather(&targets, library, &self.availability, request.dmm_cached).await;
+        let views = futures::future::join_all(targets.iter().map(|target| async {
+            self.availability
+                .view(&target.hash, &target.file_key(), &account)
+                .await
+        }))
+        .await;
+        let signals = Signals::new(library, request.dmm_cached);
         let marked = releases
             .into_iter()
             .zip(targets)
-            .zip(evidence)
-            .map(|((release, target), evidence)| Marked {
+            .zip(views)
+            .filter(|(_, view)| !view.refused_here)
+            .map(|((release, target), view)| Marked {
+                evidence: signals.evidence(&target, &view),
+                demoted: view.demoted,
                 release,
                 target,
-                evidence,
             })
             .collect();
         present::arrange(marked, request.config)
@@ -110,6 +116,7 @@ impl Debrid {
 
 /// What marking needs to know of the request.
 pub struct MarkRequest<'a> {
+    pub token: &'a DebridToken,
     pub video: &'a VideoId,
     pub config: &'a UserConfig,
     /// Hashes DMM's availability database lists as cached on Real-Debrid.

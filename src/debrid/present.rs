@@ -66,12 +66,25 @@ pub struct Marked {
     pub release: Release,
     pub target: Target,
     pub evidence: Option<Evidence>,
+    /// Real-Debrid refused it to several accounts lately: offered last, with a note.
+    pub demoted: bool,
 }
+
+/// The note on a release Real-Debrid refused to several accounts.
+const DEMOTED_NOTE: &str = "⚠ Real-Debrid refused this release to several accounts today";
 
 /// Applies `cachedOnly` / `showDownloadLinks`, then puts likely-cached streams above uncached
 /// ones of the same quality without moving qualities: each quality keeps the positions the
-/// user's sort gave it, and within those, cached streams come first.
-pub fn arrange(mut marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+/// user's sort gave it, and within those, cached streams come first. Demoted releases follow
+/// all the others, in the same order among themselves.
+pub fn arrange(marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+    let (demoted, kept): (Vec<_>, Vec<_>) = marked.into_iter().partition(|entry| entry.demoted);
+    let mut arranged = by_quality(kept, config);
+    arranged.extend(by_quality(demoted, config));
+    arranged
+}
+
+fn by_quality(mut marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
     if config.cached_only || !config.show_download_links {
         marked.retain(|entry| entry.evidence.is_some());
     }
@@ -105,7 +118,11 @@ pub fn stream(entry: &Marked, links: &LinkBase<'_>, video: &VideoId, now_ms: u64
         ),
     };
     labels.name.insert_str(0, prefix);
-    labels.description = format!("{marker}\n{}", labels.description);
+    labels.description = if entry.demoted {
+        format!("{marker}\n{DEMOTED_NOTE}\n{}", labels.description)
+    } else {
+        format!("{marker}\n{}", labels.description)
+    };
     let filename = entry
         .release
         .candidate

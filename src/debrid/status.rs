@@ -10,6 +10,8 @@ pub enum StatusVideo {
     Downloading,
     /// Bad token or no permission.
     AccessDenied,
+    /// Real-Debrid refused download links for this server's address (code 22).
+    AddressRefused,
     /// Real-Debrid refused the release name (451, code 35).
     Infringing,
     /// Active downloads, traffic or fair-use limits (codes 21, 23, 36).
@@ -28,9 +30,10 @@ pub enum StatusVideo {
 
 impl StatusVideo {
     /// Every video, for the asset table and its test.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Downloading,
         Self::AccessDenied,
+        Self::AddressRefused,
         Self::Infringing,
         Self::Limits,
         Self::TooBig,
@@ -45,6 +48,7 @@ impl StatusVideo {
         match self {
             Self::Downloading => "status/downloading.mp4",
             Self::AccessDenied => "status/access-denied.mp4",
+            Self::AddressRefused => "status/address-refused.mp4",
             Self::Infringing => "status/infringing.mp4",
             Self::Limits => "status/limits.mp4",
             Self::TooBig => "status/too-big.mp4",
@@ -66,6 +70,7 @@ impl StatusVideo {
     pub fn for_error(error: &RdError) -> Self {
         match error {
             RdError::BadToken | RdError::PermissionDenied => Self::AccessDenied,
+            RdError::AddressRefused => Self::AddressRefused,
             RdError::Infringing => Self::Infringing,
             RdError::TooManyActiveDownloads
             | RdError::TrafficExhausted
@@ -74,6 +79,7 @@ impl StatusVideo {
             RdError::ServiceUnavailable
             | RdError::HosterUnavailable
             | RdError::TooManyRequests { .. }
+            | RdError::Blocked { .. }
             | RdError::Timeout
             | RdError::Network => Self::Unavailable,
             RdError::UnknownResource
@@ -137,5 +143,14 @@ mod tests {
             StatusVideo::Downloading
         );
         assert_eq!(StatusVideo::Limits.reason(), "limits");
+        assert_eq!(
+            StatusVideo::for_error(&RdError::AddressRefused).reason(),
+            "address-refused",
+            "a refused server address is told apart from a refused token"
+        );
+        assert_eq!(
+            StatusVideo::for_error(&RdError::Blocked { status: 403 }),
+            StatusVideo::Unavailable
+        );
     }
 }

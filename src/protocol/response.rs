@@ -36,7 +36,7 @@ impl CachePolicy {
     pub const CATALOG: Self = Self::new(HOUR, 6 * HOUR, 7 * DAY);
     /// Metadata of an item.
     pub const META: Self = Self::new(HOUR, 4 * HOUR, 7 * DAY);
-    /// Answers that are per-user and change at once (a debrid library): never cached.
+    /// Answers that must never be cached, fresh or stale (a token Real-Debrid refused).
     pub const NONE: Self = Self::new(0, 0, 0);
 
     /// A policy from its three lifetimes.
@@ -48,8 +48,12 @@ impl CachePolicy {
         }
     }
 
-    /// The `Cache-Control` value, in the form the official SDK writes.
+    /// The `Cache-Control` value, in the form the official SDK writes; `no-store` for
+    /// [`CachePolicy::NONE`].
     pub fn header_value(&self) -> String {
+        if *self == Self::NONE {
+            return "no-store".to_owned();
+        }
         format!(
             "max-age={}, stale-while-revalidate={}, stale-if-error={}, public",
             self.cache_max_age, self.stale_revalidate, self.stale_error

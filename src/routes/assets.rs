@@ -35,6 +35,7 @@ const ASSETS: &[Asset] = &[
     },
     video!("downloading.mp4"),
     video!("access-denied.mp4"),
+    video!("address-refused.mp4"),
     video!("infringing.mp4"),
     video!("limits.mp4"),
     video!("too-big.mp4"),

@@ -2,6 +2,7 @@
 //! the handlers are the same, and the [`user_config::RequestConfig`] extractor tells them apart.
 
 pub mod assets;
+pub mod client;
 pub mod configure;
 pub mod library;
 pub mod manifest;

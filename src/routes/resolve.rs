@@ -5,16 +5,16 @@
 //! failed, no video), other likely-cached torrents of the same title are tried first, within
 //! the request's time.
 
-use super::user_config::RequestConfig;
+use super::{client::viewer_address, user_config::RequestConfig};
 use crate::{
     debrid::{
-        resolve::{Resolution, Target},
+        resolve::{Resolution, Target, Viewer},
         select::FileSelector,
         status::StatusVideo,
     },
     error::ApiError,
     pipeline,
-    protocol::{config::DebridToken, request::VideoId, stream::InfoHash},
+    protocol::{config::UserConfig, request::VideoId, stream::InfoHash},
     state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
@@ -48,11 +48,15 @@ pub async fn resolve(
         .ok_or_else(|| ApiError::bad_request("this config has no Real-Debrid token"))?;
     let target = target(&request)?;
     let video = query.video.as_deref().map(parse_video).transpose()?;
+    let viewer = Viewer {
+        token: &token,
+        address: viewer_address(&request, state.settings.client_ip_header.as_deref()),
+    };
     let started = Instant::now();
-    let mut resolution = state.debrid.resolver.resolve(&token, &target).await;
+    let mut resolution = state.debrid.resolver.resolve(viewer, &target).await;
     if let (Resolution::Status(status), Some(video)) = (&resolution, &video)
         && status.torrent_is_dead()
-        && let Some(link) = fail_over(&state, &token, &config, video, &target, started).await
+        && let Some(link) = fail_over(&state, viewer, &config, video, &target, started).await
     {
         resolution = Resolution::Link(link);
     }
@@ -78,13 +82,13 @@ fn parse_video(id: &str) -> Result<VideoId, ApiError> {
 /// Tries the next likely-cached torrents of the same video, best first.
 async fn fail_over(
     state: &AppState,
-    token: &DebridToken,
-    config: &crate::protocol::config::UserConfig,
+    viewer: Viewer<'_>,
+    config: &UserConfig,
     video: &VideoId,
     failed: &Target,
     started: Instant,
 ) -> Option<String> {
-    let candidates = pipeline::cached_targets(state, token, config, video).await;
+    let candidates = pipeline::cached_targets(state, viewer.token, config, video).await;
     for target in candidates
         .into_iter()
         .filter(|target| target.hash != failed.hash)
@@ -93,7 +97,7 @@ async fn fail_over(
         if started.elapsed() > FAILOVER_BUDGET {
             break;
         }
-        if let Resolution::Link(link) = state.debrid.resolver.resolve(token, &target).await {
+        if let Resolution::Link(link) = state.debrid.resolver.resolve(viewer, &target).await {
             tracing::info!(from = %failed.hash, to = %target.hash, "fell over to another torrent");
             return Some(link);
         }

@@ -52,11 +52,15 @@ pub async fn stream(
     };
     // Boxed: the pipeline's future is large, and moving it around costs every request.
     let render = Box::pin(async {
-        let streams = match &video {
+        let listing = match &video {
             Some(video) => pipeline::streams(&state, video, &config, links).await,
-            None => library::streams(&state, &config, &path.id, &links).await,
+            None => library::streams(&state, &config, &path.id, &links)
+                .await
+                .into(),
         };
+        let streams = listing.streams;
         let policy = match (streams.is_empty(), config.has_debrid()) {
+            _ if listing.token_refused => CachePolicy::NONE,
             (true, _) => CachePolicy::EMPTY,
             // Cached markers change as torrents are resolved: a debrid list is kept minutes.
             (false, true) => CachePolicy::DEBRID_STREAMS,

@@ -123,6 +123,9 @@ impl Upstream for RdInner {
         if let Some(refusal) = spend_budget(&mut st, &token) {
             return refusal;
         }
+        if let Some(refusal) = throttled(&mut st, &token) {
+            return refusal;
+        }
         if st.accounts.get(&token).is_some_and(|a| a.permission_denied) {
             return rd_error(403, "permission_denied", 9);
         }
@@ -151,6 +154,20 @@ impl Upstream for RdInner {
             _ => rd_error(403, "disabled_endpoint", 37),
         }
     }
+}
+
+/// A throttled account's next calls answer 429, as many as the throttle was given.
+fn throttled(st: &mut RdState, token: &str) -> Option<ResponseTemplate> {
+    let left = st.accounts.get_mut(token)?.throttled.as_mut()?;
+    if *left == 0 {
+        return None;
+    }
+    *left -= 1;
+    let resp = rd_error(429, "too_many_requests", 34);
+    Some(match st.retry_after {
+        Some(s) => resp.insert_header("retry-after", s.to_string()),
+        None => resp,
+    })
 }
 
 /// Counts the call against the token's minute and refuses it past the budget. Refused calls
@@ -189,9 +206,16 @@ fn user() -> ResponseTemplate {
 }
 
 fn unrestrict(st: &mut RdState, token: &str, req: &Request, base: &str) -> ResponseTemplate {
+    let ip = form(req, "ip");
+    st.ip_fields.push(("unrestrict", ip.clone()));
     let Some(link) = form(req, "link").filter(|l| !l.is_empty()) else {
         return missing("link");
     };
+    if st.require_client_ip && !ip.as_deref().is_some_and(is_residential) {
+        // The recorded answer names the address Real-Debrid refused: the caller's own when
+        // no usable `ip` was sent.
+        return rd_error(403, "ip_not_allowed_127.0.0.1", 22);
+    }
     if st.accounts.get(token).is_some_and(|a| a.traffic_exhausted) {
         return rd_error(403, "traffic_exhausted", 23);
     }
@@ -222,6 +246,18 @@ fn unrestrict(st: &mut RdState, token: &str, req: &Request, base: &str) -> Respo
             "streamable": 1,
         }),
     )
+}
+
+/// Whether an `ip` field names an address a viewer could have: public, not a server's own
+/// loopback or private network.
+fn is_residential(ip: &str) -> bool {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => {
+            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified())
+        }
+        Ok(std::net::IpAddr::V6(v6)) => !(v6.is_loopback() || v6.is_unspecified()),
+        Err(_) => false,
+    }
 }
 
 fn active_count(st: &RdState, token: &str) -> ResponseTemplate {

@@ -183,6 +183,11 @@ impl RealDebridFake {
         self.with_hash(hash, |h| h.infringing = true);
     }
 
+    /// Lets addMagnet of this hash through again after [`Self::set_infringing`].
+    pub fn clear_infringing(&self, hash: &str) {
+        self.with_hash(hash, |h| h.infringing = false);
+    }
+
     /// Forces the status of torrents of this hash: `magnet_error` once conversion ends;
     /// `error`, `virus` or `dead` once files are selected.
     pub fn set_status_override(&self, hash: &str, status: &str) {
@@ -213,6 +218,42 @@ impl RealDebridFake {
     /// Every API call answers 503 `service_unavailable`/25 while on.
     pub fn set_service_unavailable(&self, on: bool) {
         lock(&self.inner.state).service_unavailable = on;
+    }
+
+    /// Makes the fake see Ferrio as a hosting provider's address, as the real Real-Debrid sees
+    /// a server on Fly.io or a VPS: unrestrict answers 403 `ip_not_allowed_<address>`/22 unless
+    /// the form carries the viewer's public address in `ip`.
+    pub fn set_require_client_ip(&self, on: bool) {
+        lock(&self.inner.state).require_client_ip = on;
+    }
+
+    /// The `ip` form field sent with each call to `endpoint` (`add_magnet` or `unrestrict`),
+    /// in order; `None` where the call sent none.
+    pub fn ip_fields(&self, endpoint: &str) -> Vec<Option<String>> {
+        lock(&self.inner.state)
+            .ip_fields
+            .iter()
+            .filter(|(name, _)| *name == endpoint)
+            .map(|(_, ip)| ip.clone())
+            .collect()
+    }
+
+    /// Throttles `token`'s account as Real-Debrid does: its next `rate_limited_calls` calls
+    /// answer 429 `too_many_requests`/34, and until [`Self::end_throttle`] its addMagnet answers
+    /// 451 `infringing_file`/35 for every torrent, legal or not.
+    pub fn throttle_account(&self, token: &str, rate_limited_calls: u32) {
+        lock(&self.inner.state)
+            .accounts
+            .entry(token.to_owned())
+            .or_default()
+            .throttled = Some(rate_limited_calls);
+    }
+
+    /// Ends a throttle started with [`Self::throttle_account`].
+    pub fn end_throttle(&self, token: &str) {
+        if let Some(account) = lock(&self.inner.state).accounts.get_mut(token) {
+            account.throttled = None;
+        }
     }
 
     /// Puts a downloaded torrent of `hash` (its video files selected, or all files if none is a

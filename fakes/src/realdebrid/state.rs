@@ -60,6 +60,9 @@ pub(crate) struct Account {
     pub(crate) traffic_exhausted: bool,
     pub(crate) window_start: Instant,
     pub(crate) window_count: u32,
+    /// While set, the account is being throttled: this many more calls answer 429, and its
+    /// addMagnet answers 451 `infringing_file` for any torrent (Real-Debrid's penalty).
+    pub(crate) throttled: Option<u32>,
 }
 
 impl Default for Account {
@@ -70,6 +73,7 @@ impl Default for Account {
             traffic_exhausted: false,
             window_start: Instant::now(),
             window_count: 0,
+            throttled: None,
         }
     }
 }
@@ -94,6 +98,10 @@ pub(crate) struct RdState {
     pub(crate) slots_full: bool,
     pub(crate) hoster_unavailable: bool,
     pub(crate) service_unavailable: bool,
+    /// The caller is a hosting provider: download links need the viewer's public `ip`.
+    pub(crate) require_client_ip: bool,
+    /// The `ip` form field of every addMagnet and unrestrict call, in order.
+    pub(crate) ip_fields: Vec<(&'static str, Option<String>)>,
     next_id: u64,
 }
 
@@ -110,6 +118,8 @@ impl Default for RdState {
             slots_full: false,
             hoster_unavailable: false,
             service_unavailable: false,
+            require_client_ip: false,
+            ip_fields: Vec::new(),
             next_id: 0,
         }
     }

@@ -90,6 +90,7 @@ pub(super) fn add_magnet(
     req: &Request,
     base: &str,
 ) -> ResponseTemplate {
+    st.ip_fields.push(("add_magnet", form(req, "ip")));
     let Some(magnet) = form(req, "magnet").filter(|m| !m.is_empty()) else {
         return missing("magnet");
     };
@@ -99,7 +100,11 @@ pub(super) fn add_magnet(
     if st.slots_full {
         return rd_error(509, "too_many_active_downloads", 21);
     }
-    if st.hashes.get(&hash).is_some_and(|h| h.infringing) {
+    let throttled = st
+        .accounts
+        .get(token)
+        .is_some_and(|a| a.throttled.is_some());
+    if throttled || st.hashes.get(&hash).is_some_and(|h| h.infringing) {
         return rd_error(451, "infringing_file", 35);
     }
     let id = st.create_torrent(token, &hash, dn);

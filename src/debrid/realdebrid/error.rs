@@ -11,9 +11,13 @@ pub enum RdError {
     /// Code 8, HTTP 401: the token is wrong or revoked.
     #[error("bad token")]
     BadToken,
-    /// Code 9 (and 14/15/20/22): the account may not do this (locked, not premium, IP).
+    /// Code 9 (and 14/15/20): the account may not do this (locked, not premium).
     #[error("permission denied")]
     PermissionDenied,
+    /// Code 22 (`ip_not_allowed_<address>`): Real-Debrid refuses download links asked for from
+    /// this address, as it does for hosting providers unless the viewer's address is sent.
+    #[error("address not allowed")]
+    AddressRefused,
     /// Code 7, HTTP 404: unknown torrent or file id.
     #[error("unknown resource")]
     UnknownResource,
@@ -41,6 +45,10 @@ pub enum RdError {
     /// Code 37: the endpoint was switched off (instantAvailability since 2024-11).
     #[error("disabled endpoint")]
     DisabledEndpoint,
+    /// An error answer that is not Real-Debrid's JSON (a Cloudflare or WAF page, a proxy's
+    /// error): something in front of Real-Debrid is refusing everyone, not this user.
+    #[error("blocked in front of real-debrid (HTTP {status})")]
+    Blocked { status: u16 },
     /// Code 25 or a 5xx without a known code: Real-Debrid is down.
     #[error("service unavailable")]
     ServiceUnavailable,
@@ -68,7 +76,8 @@ pub struct ErrorBody {
 }
 
 impl RdError {
-    /// Maps an error answer: the numeric code when present, otherwise the HTTP status.
+    /// Maps an error answer whose body is Real-Debrid's JSON: the numeric code when present,
+    /// otherwise the HTTP status.
     pub fn from_response(
         status: u16,
         body: Option<ErrorBody>,
@@ -81,10 +90,22 @@ impl RdError {
         }
     }
 
+    /// Maps an error answer whose body is not Real-Debrid's JSON, or that a proxy marked
+    /// (`cf-mitigated`). Such a page says nothing about the user: a rate limit stays a rate
+    /// limit, a server error stays an outage, and anything else is a block in front of the API.
+    pub fn from_foreign_answer(status: u16, retry_after: Option<Duration>) -> Self {
+        match status {
+            429 => Self::TooManyRequests { retry_after },
+            500..=599 => Self::ServiceUnavailable,
+            status => Self::Blocked { status },
+        }
+    }
+
     fn from_code(code: i64, status: u16, retry_after: Option<Duration>) -> Self {
         match code {
             8 => Self::BadToken,
-            9 | 14 | 15 | 20 | 22 => Self::PermissionDenied,
+            9 | 14 | 15 | 20 => Self::PermissionDenied,
+            22 => Self::AddressRefused,
             7 => Self::UnknownResource,
             17..=19 | 24 => Self::HosterUnavailable,
             21 => Self::TooManyActiveDownloads,
@@ -129,7 +150,11 @@ impl RdError {
     /// Whether the failure says Real-Debrid itself is unhealthy: what opens its circuit.
     pub fn is_outage(&self) -> bool {
         match self {
-            Self::ServiceUnavailable | Self::Timeout | Self::Network | Self::BadResponse(_) => true,
+            Self::ServiceUnavailable
+            | Self::Blocked { .. }
+            | Self::Timeout
+            | Self::Network
+            | Self::BadResponse(_) => true,
             Self::Other { status, .. } => *status >= 500,
             _ => false,
         }
@@ -140,6 +165,8 @@ impl RdError {
         match self {
             Self::BadToken => "bad_token",
             Self::PermissionDenied => "permission_denied",
+            Self::AddressRefused => "address_refused",
+            Self::Blocked { .. } => "blocked",
             Self::UnknownResource => "unknown_resource",
             Self::HosterUnavailable => "hoster_unavailable",
             Self::TooManyActiveDownloads => "too_many_active_downloads",
@@ -180,6 +207,7 @@ mod tests {
         let cases = [
             (401, 8, RdError::BadToken),
             (403, 9, RdError::PermissionDenied),
+            (403, 22, RdError::AddressRefused),
             (503, 19, RdError::HosterUnavailable),
             (509, 21, RdError::TooManyActiveDownloads),
             (403, 23, RdError::TrafficExhausted),
@@ -231,5 +259,25 @@ mod tests {
         assert!(RdError::BadToken.is_per_user());
         assert!(!RdError::ServiceUnavailable.is_per_user());
         assert!(!RdError::Infringing.is_per_user());
+        // The server's address is refused, not the user's account, and Real-Debrid is up.
+        assert!(!RdError::AddressRefused.is_per_user());
+        assert!(!RdError::AddressRefused.is_outage());
+    }
+
+    #[test]
+    fn foreign_error_pages_are_outages_never_a_users_answer() {
+        let blocked = RdError::from_foreign_answer(403, None);
+        assert_eq!(blocked, RdError::Blocked { status: 403 });
+        assert!(blocked.is_outage() && !blocked.is_per_user());
+        assert!(RdError::from_foreign_answer(401, None).is_outage());
+        assert_eq!(
+            RdError::from_foreign_answer(502, None),
+            RdError::ServiceUnavailable
+        );
+        let wait = Some(Duration::from_secs(2));
+        assert_eq!(
+            RdError::from_foreign_answer(429, wait),
+            RdError::TooManyRequests { retry_after: wait }
+        );
     }
 }

@@ -10,7 +10,10 @@ use crate::{
     cache::{Cache, TokenHasher},
     sources::circuit::Circuit,
 };
-use crate::{metrics::Metrics, protocol::config::DebridToken, upstream::endpoint};
+use crate::{
+    client_address::ClientAddress, metrics::Metrics, protocol::config::DebridToken,
+    upstream::endpoint,
+};
 use budget::{Budget, Permit};
 use error::ErrorBody;
 pub use error::RdError;
@@ -117,11 +120,18 @@ impl RealDebrid {
         .await
     }
 
-    /// `POST /torrents/addMagnet` with a bare magnet for the hash (Real-Debrid finds peers).
-    pub async fn add_magnet(&self, token: &DebridToken, info_hash: &str) -> Result<Added, RdError> {
+    /// `POST /torrents/addMagnet` with a bare magnet for the hash (Real-Debrid finds peers),
+    /// naming the viewer's address when known, as Torrentio does.
+    pub async fn add_magnet(
+        &self,
+        token: &DebridToken,
+        info_hash: &str,
+        viewer: Option<&ClientAddress>,
+    ) -> Result<Added, RdError> {
         let magnet = format!("magnet:?xt=urn:btih:{info_hash}");
+        let form = with_viewer(vec![("magnet", magnet)], viewer);
         self.json(token, Method::POST, &["torrents", "addMagnet"], |request| {
-            request.form(&[("magnet", magnet.as_str())])
+            request.form(&form)
         })
         .await
     }
@@ -161,15 +171,27 @@ impl RealDebrid {
     }
 
     /// `POST /unrestrict/link`: a torrent's `https://real-debrid.com/d/…` link to a download URL.
+    /// The viewer's address goes in `ip`: without it Real-Debrid refuses links asked for from a
+    /// hosting provider's address (code 22).
     pub async fn unrestrict(
         &self,
         token: &DebridToken,
         link: &str,
+        viewer: Option<&ClientAddress>,
     ) -> Result<Unrestricted, RdError> {
+        let form = with_viewer(vec![("link", link.to_owned())], viewer);
         self.json(token, Method::POST, &["unrestrict", "link"], |request| {
-            request.form(&[("link", link)])
+            request.form(&form)
         })
         .await
+    }
+
+    /// Whether Real-Debrid rate-limited this token lately, on any instance: its other answers
+    /// (a 451 in particular) may then be penalties rather than verdicts.
+    pub async fn recently_throttled(&self, token: &DebridToken) -> bool {
+        self.shared
+            .recently_throttled(&self.hasher.hash(token))
+            .await
     }
 
     async fn json<T: DeserializeOwned>(
@@ -255,11 +277,30 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, RdError
     serde_json::from_slice(&bytes).map_err(|error| RdError::BadResponse(error.to_string()))
 }
 
+/// Maps an error answer. Only Real-Debrid's own JSON can say something about the user; a page
+/// from Cloudflare or another proxy (marked `cf-mitigated`, or not JSON at all) says only that
+/// something in front of Real-Debrid refused the call.
 async fn error_from(response: Response) -> RdError {
     let status = response.status().as_u16();
     let retry_after = header_number(&response, RETRY_AFTER.as_str()).map(Duration::from_secs);
-    let body = response.json::<ErrorBody>().await.ok();
-    RdError::from_response(status, body, retry_after)
+    let mitigated = response.headers().contains_key("cf-mitigated");
+    let body = response.bytes().await.ok();
+    let parsed = body.and_then(|bytes| serde_json::from_slice::<ErrorBody>(&bytes).ok());
+    match parsed {
+        Some(body) if !mitigated => RdError::from_response(status, Some(body), retry_after),
+        _ => RdError::from_foreign_answer(status, retry_after),
+    }
+}
+
+/// Adds the viewer's address to a form, when there is one to tell.
+fn with_viewer(
+    mut form: Vec<(&'static str, String)>,
+    viewer: Option<&ClientAddress>,
+) -> Vec<(&'static str, String)> {
+    if let Some(viewer) = viewer {
+        form.push(("ip", viewer.form_value()));
+    }
+    form
 }
 
 fn header_number(response: &Response, name: &str) -> Option<u64> {

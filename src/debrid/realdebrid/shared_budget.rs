@@ -4,11 +4,12 @@
 //! Real-Debrid's 250 requests a minute. Without Redis only the local buckets apply.
 
 use super::budget::Permit;
-use crate::{
-    cache::{Cache, CacheFamily, Policy},
-    debrid::availability::now_ms,
-};
+use crate::cache::{Cache, CacheFamily, Policy, now_ms};
 use std::time::Duration;
+
+/// How long after a 429 a token counts as throttled: Real-Debrid's penalties (a 451 for a
+/// legal torrent) were seen for minutes after its rate limit answers.
+const THROTTLED_FOR: Duration = Duration::from_secs(15 * 60);
 
 /// The counting window, and the calls allowed in it: 40 per 10 s is 240 a minute.
 const WINDOW: Duration = Duration::from_secs(10);
@@ -20,6 +21,8 @@ pub struct SharedBudget {
     cache: Cache,
     /// Until when (Unix ms) no call may be made for a token, after a 429.
     backoff: CacheFamily<u64, ()>,
+    /// Tokens Real-Debrid rate-limited in the last [`THROTTLED_FOR`].
+    throttled: CacheFamily<bool, ()>,
 }
 
 impl SharedBudget {
@@ -32,6 +35,9 @@ impl SharedBudget {
         Self {
             cache: cache.clone(),
             backoff,
+            throttled: cache.family("rd_throttled", |_: &Result<bool, ()>| {
+                Policy::only_fresh(THROTTLED_FOR)
+            }),
         }
     }
 
@@ -54,11 +60,18 @@ impl SharedBudget {
         }
     }
 
-    /// Closes the token's budget on every instance for `wait`.
+    /// Closes the token's budget on every instance for `wait`, and remembers the token as
+    /// throttled for a while longer.
     pub async fn rate_limited(&self, token_hash: &str, wait: Duration) {
         self.backoff
             .put(token_hash, Ok(now_ms() + millis(wait)))
             .await;
+        self.throttled.put(token_hash, Ok(true)).await;
+    }
+
+    /// Whether the token was rate-limited in the last [`THROTTLED_FOR`].
+    pub async fn recently_throttled(&self, token_hash: &str) -> bool {
+        matches!(self.throttled.peek(token_hash).await, Some(Ok(true)))
     }
 }
 

@@ -1,0 +1,173 @@
+//! The viewer's network address, as far as Ferrio may use it.
+//!
+//! Real-Debrid refuses download links asked for from hosting providers' addresses
+//! (`ip_not_allowed`, code 22) unless the request names the viewer's own address in the form
+//! field `ip`, as DMM and Torrentio send it. A hosted Ferrio therefore passes on the address of
+//! the player that tapped the stream — and nothing else of it: only a public address is ever
+//! kept (a private or loopback one means the viewer shares Ferrio's network, where Real-Debrid
+//! already sees the right address), and the address never reaches a log line, a metric label
+//! or, in clear, a cache key. Its `Debug` form is redacted for that reason.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A public IPv4 or IPv6 address of a viewer.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientAddress(IpAddr);
+
+impl ClientAddress {
+    /// The address, if it is one Real-Debrid may be told: public, routable, unicast.
+    pub fn public(address: IpAddr) -> Option<Self> {
+        let public = match address {
+            IpAddr::V4(v4) => is_public_v4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => is_public_v4(v4),
+                None => is_public_v6(v6),
+            },
+        };
+        public.then_some(Self(address))
+    }
+
+    /// The address a proxy header names. A list (`X-Forwarded-For: a, b, c`) gives its last
+    /// entry, the one the trusted proxy in front of Ferrio appended: earlier entries are
+    /// whatever the client chose to send. A malformed value is no address, never an error.
+    pub fn from_header(value: &str) -> Option<Self> {
+        let last = value.rsplit(',').next()?.trim();
+        Self::public(parse_address(last)?)
+    }
+
+    /// The value of Real-Debrid's `ip` form field.
+    pub fn form_value(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The address's bytes, for a keyed hash.
+    pub fn octets(&self) -> Vec<u8> {
+        match self.0 {
+            IpAddr::V4(v4) => v4.octets().to_vec(),
+            IpAddr::V6(v6) => v6.octets().to_vec(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientAddress(redacted)")
+    }
+}
+
+/// `1.2.3.4`, `1.2.3.4:567`, `::1`, `[::1]:567`.
+fn parse_address(text: &str) -> Option<IpAddr> {
+    if let Ok(address) = text.parse::<IpAddr>() {
+        return Some(address);
+    }
+    text.parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|socket| socket.ip())
+}
+
+fn is_public_v4(address: Ipv4Addr) -> bool {
+    let [a, b, c, _] = address.octets();
+    let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10, carrier-grade NAT
+    let benchmarking = a == 198 && (b == 18 || b == 19); // 198.18.0.0/15
+    let protocol_assignments = a == 192 && b == 0 && c == 0; // 192.0.0.0/24
+    let reserved = a >= 240; // 240.0.0.0/4 and broadcast
+    !(address.is_unspecified()
+        || address.is_loopback()
+        || address.is_private()
+        || address.is_link_local()
+        || address.is_multicast()
+        || address.is_documentation()
+        || shared
+        || benchmarking
+        || protocol_assignments
+        || reserved
+        || a == 0)
+}
+
+fn is_public_v6(address: Ipv6Addr) -> bool {
+    let first = address.segments()[0];
+    let unique_local = first & 0xfe00 == 0xfc00; // fc00::/7
+    let link_local = first & 0xffc0 == 0xfe80; // fe80::/10
+    let documentation = first == 0x2001 && address.segments()[1] == 0x0db8; // 2001:db8::/32
+    !(address.is_unspecified()
+        || address.is_loopback()
+        || address.is_multicast()
+        || unique_local
+        || link_local
+        || documentation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public(text: &str) -> bool {
+        ClientAddress::from_header(text).is_some()
+    }
+
+    #[test]
+    fn only_public_addresses_are_kept() {
+        for address in [
+            "81.2.69.160",
+            "2a00:1450:4007:80c::200e",
+            "[2a00:1450::1]:443",
+        ] {
+            assert!(public(address), "{address} is public");
+        }
+        for address in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.9",
+            "192.168.1.20",
+            "169.254.10.1",
+            "100.64.3.4",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.10",
+            "198.18.0.1",
+            "::1",
+            "::",
+            "fd12:3456::1",
+            "fe80::1",
+            "2001:db8::1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!public(address), "{address} is not public");
+        }
+    }
+
+    #[test]
+    fn a_list_gives_its_last_entry_the_one_the_proxy_appended() {
+        let chosen = ClientAddress::from_header("1.1.1.1, 81.2.69.160");
+        assert_eq!(
+            chosen.map(|address| address.form_value()).as_deref(),
+            Some("81.2.69.160")
+        );
+        // A spoofed public first entry does not win over a private last one.
+        assert!(ClientAddress::from_header("81.2.69.160, 10.0.0.2").is_none());
+    }
+
+    #[test]
+    fn malformed_values_are_no_address() {
+        for value in [
+            "",
+            "unknown",
+            "81.2.69",
+            "81.2.69.160.5",
+            "::zz",
+            "a, ",
+            "1.2.3.4:99999",
+        ] {
+            assert!(ClientAddress::from_header(value).is_none(), "{value:?}");
+        }
+        assert!(public("81.2.69.160:51234"), "a port is allowed");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_address() {
+        let address = ClientAddress::from_header("81.2.69.160").map(|a| format!("{a:?}"));
+        assert_eq!(address.as_deref(), Some("ClientAddress(redacted)"));
+    }
+}
