@@ -5,11 +5,11 @@ use crate::{
     cache::{Cache, CacheError},
     catalog::Catalogs,
     debrid::Debrid,
-    hot::HotResponses,
     metrics::Metrics,
     protocol::{manifest::Manifest, seal::Sealer},
     settings::Settings,
     sources::{SourceHttp, Sources},
+    streams::{Pipeline, hot::HotResponses},
     upstream,
 };
 use actix_web::HttpRequest;
@@ -26,10 +26,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Everything Ferrio remembers: in process, or shared through Redis.
     pub cache: Cache,
-    /// The torrent sources (DMM, YTS, Torrentio) behind the stream route.
-    pub sources: Sources,
-    /// Real-Debrid: resolve links, cached markers, the user's library.
-    pub debrid: Debrid,
+    /// Stream lists and resolve outcomes: the sources, the ranking and Real-Debrid.
+    pub pipeline: Pipeline,
     /// The YTS catalogs.
     pub catalogs: Catalogs,
     /// Stream lists rendered in the last seconds.
@@ -78,8 +76,7 @@ impl AppState {
             sealer,
             metrics,
             cache,
-            sources,
-            debrid,
+            pipeline: Pipeline::new(sources, debrid),
             catalogs,
             hot,
             settings,

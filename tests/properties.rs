@@ -25,6 +25,7 @@ use ferrio::protocol::request::{Extra, RequestError, VideoId};
 use ferrio::protocol::seal::Sealer;
 use ferrio::protocol::stream::InfoHash;
 use ferrio::sources::{YtsMovie, YtsTorrent};
+use ferrio::upstream::UpstreamError;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -380,7 +381,7 @@ proptest! {
         let _ = serde_json::from_str::<TorrentInfo>(&text);
         let body = serde_json::from_value::<ErrorBody>(value).ok();
         let status = 100 + (text.len() as u16 % 500);
-        prop_assert!(!RdError::from_response(status, body, Some(Duration::from_secs(1))).label().is_empty());
+        prop_assert!(!RdError::from_response(status, body, Some(Duration::from_secs(1))).outcome().is_empty());
     }
 
     /// YTS drops a malformed torrent, not the movie: the good ones are kept, in order.

@@ -5,9 +5,11 @@
 //! large. The timestamps come first and uncompressed so freshness is judged without decoding
 //! the value. Wall-clock time is used because entries are shared between instances.
 
+use crate::clock::millis;
+pub(crate) use crate::clock::now_ms;
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Serialize, de::DeserializeOwned};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Bumped with any change to the layout; entries of another format read as misses.
 const FORMAT: u8 = 1;
@@ -99,17 +101,6 @@ impl Lifetime {
             usable_until: self.usable_until,
         }
     }
-}
-
-/// The current time in Unix milliseconds.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, millis)
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Why a value could not be turned into bytes or back.

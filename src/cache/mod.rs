@@ -13,9 +13,9 @@
 //! the refresh fails, remembers failures briefly, and makes concurrent callers of one key —
 //! in this process and across instances — wait for a single call.
 //!
-//! [`SourceCache`] holds the sources' answers (families `dmm`, `yts`, `torrentio`, with the
-//! TTLs of [`SourceTtls`]); other modules make their own families (`dmm_challenge`, the
-//! Real-Debrid ones), keying anything user-specific by [`TokenHasher`], never by a token.
+//! The cache knows nothing of what it stores: each domain module makes its own families with
+//! their lifetime rules (the sources' answers, DMM's challenge, the Real-Debrid records),
+//! keying anything user-specific by [`TokenHasher`], never by a token.
 //!
 //! Metrics (`ferrio_cache_events_total{family,event}`): `hit`, `miss`, `stale` (served stale,
 //! refresh started), `join` (joined a call in flight here), `wait` (waited for another
@@ -31,18 +31,14 @@ mod health;
 mod key;
 mod memory;
 mod options;
-mod policy;
 mod redis;
-mod sources;
 mod store;
 
-pub use entry::{Policy, now_ms};
+pub use entry::Policy;
 pub use family::{CacheFamily, PolicyFn, Storable};
 pub use health::Outage;
 pub use key::{PREFIX, TokenHasher};
 pub use options::CacheError;
-pub use policy::SourceTtls;
-pub use sources::SourceCache;
 
 use crate::{metrics::Metrics, settings::Settings};
 use memory::MemoryTier;

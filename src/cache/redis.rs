@@ -10,7 +10,7 @@ use super::{
     health::{Health, Outage},
     key,
 };
-use crate::metrics::Metrics;
+use crate::{clock::millis, metrics::Metrics};
 use bytes::Bytes;
 use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
 use redis::{Cmd, FromRedisValue};
@@ -116,11 +116,7 @@ impl RedisTier {
     /// Stores bytes under a key for `ttl` (best effort).
     pub async fn set(&self, family: &str, key: &str, bytes: &Bytes, ttl: Duration) {
         let mut command = redis::cmd("SET");
-        command
-            .arg(key)
-            .arg(bytes.as_ref())
-            .arg("PX")
-            .arg(millis(ttl));
+        command.arg(key).arg(bytes.as_ref()).arg("PX").arg(px(ttl));
         let _: Option<()> = self.run(family, &command).await;
     }
 
@@ -134,7 +130,7 @@ impl RedisTier {
     /// Adds one to a counter that lives `window`; `None` when Redis is down.
     pub async fn count(&self, family: &str, key: &str, window: Duration) -> Option<u64> {
         let mut command = redis::cmd("EVAL");
-        command.arg(COUNT).arg(1).arg(key).arg(millis(window));
+        command.arg(COUNT).arg(1).arg(key).arg(px(window));
         self.run(family, &command).await
     }
 
@@ -146,7 +142,7 @@ impl RedisTier {
             .arg(token)
             .arg("NX")
             .arg("PX")
-            .arg(millis(ttl));
+            .arg(px(ttl));
         match self.run::<Option<String>>(family, &command).await {
             Some(Some(_)) => Lock::Acquired,
             Some(None) => Lock::Held,
@@ -163,7 +159,7 @@ impl RedisTier {
             .arg(1)
             .arg(key::lock(entry))
             .arg(token)
-            .arg(millis(ttl));
+            .arg(px(ttl));
         self.run::<i64>(family, &command).await == Some(1)
     }
 
@@ -243,8 +239,7 @@ async fn probe_until_back(weak: Weak<Inner>, retry: Duration) {
     }
 }
 
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
+/// A `PX` argument: whole milliseconds, at least one (Redis refuses `PX 0`).
+fn px(duration: Duration) -> u64 {
+    millis(duration).max(1)
 }

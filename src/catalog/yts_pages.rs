@@ -2,6 +2,7 @@
 //! it is refreshed, and kept for days when YTS fails (it moves domains and sits behind
 //! Cloudflare), so a YTS outage shows yesterday's catalog rather than an empty one.
 
+use crate::upstream::UpstreamError;
 use crate::{
     cache::{Cache, CacheFamily, Policy},
     sources::{ListMovies, MoviePage, SourceError, YtsClient, YtsMovie},

@@ -11,7 +11,8 @@
 
 use super::strikes::Strikes;
 use crate::{
-    cache::{Cache, CacheFamily, Policy, now_ms},
+    cache::{Cache, CacheFamily, Policy},
+    clock::{millis, now_ms},
     protocol::stream::InfoHash,
 };
 use serde::{Deserialize, Serialize};
@@ -169,7 +170,7 @@ fn judge(
     file: &str,
     now: u64,
 ) -> View {
-    let since = STRIKES_COUNT_FOR.as_millis() as u64;
+    let since = millis(STRIKES_COUNT_FOR);
     let accepted = refusals.accepted_at.unwrap_or(0);
     let playable_since = seen.playable_at.filter(|&at| {
         let failed_here = mine

@@ -5,49 +5,19 @@
 use super::{
     library::LibraryItem,
     realdebrid::types::TorrentInfo,
-    resolve::Target,
     select::{FileSelector, is_video},
+    target::Target,
 };
 use crate::protocol::{
+    library_id::{ID_PREFIX, MEDIA_TYPE},
     meta::{Meta, MetaPreview, Video},
     request::Extra,
     stream::InfoHash,
 };
-use crate::ranking::format_size;
+use crate::{ranking::format_size, sources::candidate::file_name};
 
-/// The catalog's id in the manifest.
-pub const CATALOG_ID: &str = "rd-library";
-/// The id prefix of library items, declared in the manifest.
-pub const ID_PREFIX: &str = "rd:";
-/// The Stremio type of library items.
-pub const MEDIA_TYPE: &str = "other";
 /// Stremio pages catalogs by 100.
 const PAGE: usize = 100;
-
-/// A library id: a torrent (`rd:ABC`) or one file of it (`rd:ABC:2`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LibraryId {
-    pub torrent: String,
-    pub file: Option<u32>,
-}
-
-impl LibraryId {
-    /// Parses `rd:<torrentId>[:<fileId>]`; Real-Debrid torrent ids are alphanumeric.
-    pub fn parse(id: &str) -> Option<Self> {
-        let rest = id.strip_prefix(ID_PREFIX)?;
-        let (torrent, file) = match rest.split_once(':') {
-            Some((torrent, file)) => (torrent, Some(file.parse().ok()?)),
-            None => (rest, None),
-        };
-        let valid = !torrent.is_empty()
-            && torrent.len() <= 64
-            && torrent.bytes().all(|b| b.is_ascii_alphanumeric());
-        valid.then(|| Self {
-            torrent: torrent.to_owned(),
-            file,
-        })
-    }
-}
 
 /// One page of the catalog: downloaded torrents, newest first, filtered by `search`.
 pub fn page(items: &[LibraryItem], extra: &Extra) -> Vec<MetaPreview> {
@@ -90,12 +60,7 @@ pub fn meta(info: &TorrentInfo) -> Meta {
         .filter(|file| file.selected && is_video(&file.path))
         .map(|file| Video {
             id: format!("{ID_PREFIX}{}:{}", info.id, file.id),
-            title: file
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&file.path)
-                .to_owned(),
+            title: file_name(&file.path).to_owned(),
             released: Some(info.added.clone()).filter(|added| !added.is_empty()),
             season: None,
             episode: None,
@@ -123,12 +88,7 @@ pub fn meta(info: &TorrentInfo) -> Meta {
 pub fn target(info: &TorrentInfo, file: u32) -> Option<(Target, String)> {
     let hash = InfoHash::parse(&info.hash)?;
     let chosen = info.files.iter().find(|candidate| candidate.id == file)?;
-    let name = chosen
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&chosen.path)
-        .to_owned();
+    let name = file_name(&chosen.path).to_owned();
     Some((
         Target {
             hash,
@@ -151,28 +111,6 @@ mod tests {
             added: "2026-11-20T12:00:00.000Z".into(),
             bytes: 2 * 1024 * 1024 * 1024,
         }
-    }
-
-    #[test]
-    fn ids_parse_strictly() {
-        assert_eq!(
-            LibraryId::parse("rd:ABC123"),
-            Some(LibraryId {
-                torrent: "ABC123".into(),
-                file: None
-            })
-        );
-        assert_eq!(
-            LibraryId::parse("rd:ABC123:4"),
-            Some(LibraryId {
-                torrent: "ABC123".into(),
-                file: Some(4)
-            })
-        );
-        assert_eq!(LibraryId::parse("rd:"), None);
-        assert_eq!(LibraryId::parse("rd:AB/C"), None);
-        assert_eq!(LibraryId::parse("rd:ABC:x"), None);
-        assert_eq!(LibraryId::parse("tt1"), None);
     }
 
     #[test]

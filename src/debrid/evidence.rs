@@ -3,7 +3,7 @@
 //! Real-Debrid cannot be asked any more, and users complain loudest about `[RD+]` markers that
 //! turn out wrong, so every marker says which signal set it and how old that signal is.
 
-use super::{availability::View, library::LibraryItem, resolve::Target};
+use super::{availability::View, library::LibraryItem, target::Target};
 use std::collections::HashSet;
 
 /// The signal that marked a torrent as likely cached.

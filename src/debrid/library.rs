@@ -6,6 +6,7 @@
 //! links), and the "Real-Debrid library" catalog.
 
 use super::realdebrid::{RdError, RealDebrid, types::TorrentStatus};
+use crate::upstream::UpstreamError;
 use crate::{
     cache::{Cache, CacheFamily, Policy, TokenHasher},
     protocol::config::DebridToken,

@@ -12,9 +12,9 @@ use super::{
         RdError, RealDebrid,
         types::{TorrentInfo, TorrentStatus},
     },
-    resolve::Target,
     select::{self, FileSelector},
     status::StatusVideo,
+    target::Target,
 };
 use crate::{
     cache::{Cache, CacheFamily, Policy},

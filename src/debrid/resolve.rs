@@ -16,13 +16,14 @@ use super::{
     library::Library,
     prepare::{FAILURE_TTL, PREPARE_DEADLINE, Preparer, status_ttl},
     realdebrid::{RdError, RealDebrid},
-    select::{self, FileSelector},
+    select,
     status::StatusVideo,
+    target::Target,
 };
 use crate::{
     cache::{Cache, CacheFamily, Policy, TokenHasher},
     client_address::ClientAddress,
-    protocol::{config::DebridToken, stream::InfoHash},
+    protocol::config::DebridToken,
 };
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -37,20 +38,6 @@ pub enum Resolution {
     Link(String),
     /// Not playable now, and why.
     Status(StatusVideo),
-}
-
-/// The torrent and file a resolve URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub hash: InfoHash,
-    pub selector: FileSelector,
-}
-
-impl Target {
-    /// The key of this target's shared availability record.
-    pub fn file_key(&self) -> String {
-        self.selector.to_string()
-    }
 }
 
 /// Who asks: the account's token and the viewer's public address, when known.

@@ -6,7 +6,7 @@
 //! picked: an archive-only torrent has no playable file.
 
 use super::realdebrid::types::TorrentFile;
-use crate::ranking::ReleaseInfo;
+use crate::{ranking::ReleaseInfo, sources::candidate::file_name};
 use std::fmt;
 
 const VIDEO_EXTENSIONS: &[&str] = &[
@@ -104,8 +104,7 @@ fn largest(files: &[TorrentFile], matches: impl Fn(&TorrentFile) -> bool) -> Opt
 }
 
 fn names_episode(file: &TorrentFile, season: u32, episode: u32) -> bool {
-    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-    let info = ReleaseInfo::parse(name, None);
+    let info = ReleaseInfo::parse(file_name(&file.path), None);
     info.episodes.contains(&episode) && (info.seasons.is_empty() || info.seasons.contains(&season))
 }
 

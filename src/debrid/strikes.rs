@@ -1,6 +1,7 @@
 //! Strikes: which accounts reported a setback with a torrent, and when. A shared verdict needs
 //! several *distinct* accounts, so one account reporting the same thing twice counts once.
 
+use crate::clock::millis;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ impl Strikes {
     /// Records `account`'s report at `now`, replacing its older one and dropping reports older
     /// than `keep`.
     pub fn add(&mut self, account: &str, now: u64, keep: Duration) {
-        let oldest = now.saturating_sub(u64::try_from(keep.as_millis()).unwrap_or(u64::MAX));
+        let oldest = now.saturating_sub(millis(keep));
         self.0.retain(|(who, at)| who != account && *at >= oldest);
         self.0.push((account.to_owned(), now));
         if self.0.len() > KEPT {

@@ -2,6 +2,7 @@
 //! time; each user's manifest is derived from it and their config.
 
 use super::config::{CatalogId, UserConfig};
+use super::library_id::{CATALOG_ID, ID_PREFIX, MEDIA_TYPE};
 use serde::{Deserialize, Serialize};
 
 /// The base manifest as shipped in the repository.
@@ -117,7 +118,6 @@ impl Manifest {
     /// Names the debrid service and offers the user's Real-Debrid library: a catalog of
     /// `rd:` items of type `other`, their metadata and their streams.
     fn add_debrid_library(&mut self) {
-        use crate::debrid::catalog::{CATALOG_ID, ID_PREFIX, MEDIA_TYPE};
         self.name = format!("{} RD", self.name);
         self.description = format!("{} Real-Debrid enabled.", self.description);
         self.types.push(MEDIA_TYPE.to_owned());

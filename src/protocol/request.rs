@@ -4,7 +4,6 @@
 //! `tt0903747%3A1%3A3`). They are decoded here from the raw request path, once, so that an
 //! encoded `&` inside an extra value (`search=tom%26jerry`) survives, as it does in the SDK.
 
-use actix_web::HttpRequest;
 use percent_encoding::percent_decode_str;
 use std::fmt;
 
@@ -151,11 +150,11 @@ pub struct ResourcePath {
 }
 
 impl ResourcePath {
-    /// Reads the last segments of the request path. The route decides whether an extra
-    /// segment is present (it matched `{extra}`), so the raw segments are taken from the end.
-    pub fn from_request(request: &HttpRequest) -> Result<Self, RequestError> {
-        let has_extra = request.match_info().get("extra").is_some();
-        let raw = request.uri().path().trim_end_matches(".json");
+    /// Decodes a raw path (`…/{type}/{id}[/{extra}].json`, still percent-encoded) whose last
+    /// segments are the resource's; `has_extra` says whether the route matched an `{extra}`
+    /// segment. Segments are taken from the end, since a config segment may come first.
+    pub fn decode(raw_path: &str, has_extra: bool) -> Result<Self, RequestError> {
+        let raw = raw_path.trim_end_matches(".json");
         let mut segments = raw.rsplit('/');
         let extra = if has_extra { segments.next() } else { None };
         let (Some(id), Some(media_type)) = (segments.next(), segments.next()) else {

@@ -7,7 +7,6 @@ use super::{
     meta::{Meta, MetaPreview},
     stream::Stream,
 };
-use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::header};
 use bytes::Bytes;
 use serde::Serialize;
 
@@ -111,29 +110,11 @@ impl<T: Serialize> Cached<T> {
     }
 }
 
-impl<T: Serialize> Responder for Cached<T> {
-    type Body = BoxBody;
-
-    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
-        self.render().into_response()
-    }
-}
-
 /// A serialised answer and its cache policy.
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub body: Bytes,
     pub policy: CachePolicy,
-}
-
-impl Rendered {
-    /// The 200 answer, with the policy in `Cache-Control`.
-    pub fn into_response(self) -> HttpResponse {
-        HttpResponse::Ok()
-            .content_type("application/json")
-            .insert_header((header::CACHE_CONTROL, self.policy.header_value()))
-            .body(self.body)
-    }
 }
 
 #[cfg(test)]

@@ -83,6 +83,12 @@ impl StreamBehaviorHints {
     }
 }
 
+/// Whether a file of this name plays in Stremio's web player as is: MP4 only (Matroska, AVI
+/// and the rest need the streaming server), which is what `notWebReady` says.
+pub fn is_web_ready(filename: &str) -> bool {
+    filename.to_ascii_lowercase().ends_with(".mp4")
+}
+
 /// One entry of a stream list.
 ///
 /// ```json

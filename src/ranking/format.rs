@@ -1,13 +1,10 @@
 //! How a ranked release looks in Stremio: name, description and hints, apart from where the
 //! video comes from, so that a debrid layer can reuse them with its own source.
 
-use super::{
-    Release, languages,
-    parse::{ReleaseInfo, base_name},
-};
+use super::{Release, languages, parse::ReleaseInfo};
 use crate::{
     protocol::stream::{Stream, StreamBehaviorHints, StreamSource},
-    sources::candidate::Candidate,
+    sources::candidate::{Candidate, file_name},
 };
 
 /// The first line of every stream's name.
@@ -50,7 +47,7 @@ pub fn labels(release: &Release) -> StreamLabels {
             filename: candidate
                 .filename
                 .as_deref()
-                .map(|f| base_name(f).to_owned()),
+                .map(|f| file_name(f).to_owned()),
             // Stremio matches subtitles by the video's size: a torrent's size would mislead it.
             video_size: candidate.size.filter(|_| candidate.size_is_file),
             not_web_ready: false,
@@ -103,7 +100,7 @@ fn description(release: &Release) -> String {
 /// The file name, unless it is the release name with an extension.
 fn shown_filename(candidate: &Candidate) -> Option<&str> {
     let filename = candidate.filename.as_deref()?;
-    let name = base_name(filename);
+    let name = file_name(filename);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let same = [name, stem]
         .iter()

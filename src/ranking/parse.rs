@@ -3,6 +3,7 @@
 
 use super::vocabulary::{Hdr, Resolution};
 use crate::protocol::config::Quality;
+use crate::sources::candidate::file_name;
 use parse_torrent_title::ParsedTitle;
 
 /// What a release name (and its file name) says about the release.
@@ -41,7 +42,7 @@ impl ReleaseInfo {
     /// precise than the pack it is in, so its numbers win.
     pub fn parse(title: &str, filename: Option<&str>) -> Self {
         let release = parse_torrent_title::parse(title);
-        let file = filename.map(|name| parse_torrent_title::parse(base_name(name)));
+        let file = filename.map(|name| parse_torrent_title::parse(file_name(name)));
         let text = |field: fn(&ParsedTitle) -> Option<&str>| {
             field(&release)
                 .or_else(|| file.as_ref().and_then(field))
@@ -70,11 +71,6 @@ impl ReleaseInfo {
     pub fn is_cam(&self) -> bool {
         self.quality <= Quality::Screener
     }
-}
-
-/// The last segment of a path inside a torrent, e.g. `Season 1/Show.S01E01.mkv`.
-pub(super) fn base_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// Torrentio's cam sources sit below every resolution. The ladder has no TeleCine rung;

@@ -4,11 +4,11 @@
 pub mod assets;
 pub mod client;
 pub mod configure;
-pub mod library;
 pub mod manifest;
 pub mod ops;
 pub mod resolve;
 pub mod resources;
+pub mod respond;
 pub mod user_config;
 
 use crate::telemetry::RouteLabel;

@@ -1,19 +1,19 @@
 //! The protocol resources: `catalog`, `meta` and `stream`.
 
 use super::{
-    library,
+    respond::{rendered, resource_path},
     user_config::{RequestConfig, config_segment},
 };
 use crate::{
-    debrid::{catalog as rd_catalog, present::LinkBase},
     error::ApiError,
-    pipeline,
     protocol::{
-        config::CatalogId,
-        request::{RequestError, ResourcePath, VideoId},
+        config::{CatalogId, DebridToken, UserConfig},
+        library_id,
+        request::{RequestError, VideoId},
         response::{CachePolicy, Cached, MetaItem, Metas, Streams},
     },
     state::AppState,
+    streams::{Listing, present::LinkBase},
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -35,12 +35,12 @@ pub async fn stream(
 ) -> Result<HttpResponse, ApiError> {
     let base_url = state.base_url(&request);
     let key = format!("{base_url}{}", request.uri());
-    if let Some(rendered) = state.hot.get(&key).await {
-        return Ok(rendered.into_response());
+    if let Some(answer) = state.hot.get(&key).await {
+        return Ok(rendered(answer));
     }
     let config = RequestConfig::of(&request)?.or_default();
-    let path = ResourcePath::from_request(&request)?;
-    let library = path.media_type == rd_catalog::MEDIA_TYPE;
+    let path = resource_path(&request)?;
+    let library = path.media_type == library_id::MEDIA_TYPE;
     let video = if library {
         None
     } else {
@@ -52,23 +52,25 @@ pub async fn stream(
     };
     // Boxed: the pipeline's future is large, and moving it around costs every request.
     let render = Box::pin(async {
-        let listing = match &video {
-            Some(video) => pipeline::streams(&state, video, &config, links).await,
-            None => library::streams(&state, &config, &path.id, &links)
+        let listing: Listing = match &video {
+            Some(video) => state.pipeline.list(video, &config, links).await,
+            None => state
+                .pipeline
+                .library_streams(&config, &path.id, &links)
                 .await
                 .into(),
         };
-        let streams = listing.streams;
-        let policy = match (streams.is_empty(), config.has_debrid()) {
+        let policy = match (listing.streams.is_empty(), config.has_debrid()) {
             _ if listing.token_refused => CachePolicy::NONE,
             (true, _) => CachePolicy::EMPTY,
             // Cached markers change as torrents are resolved: a debrid list is kept minutes.
             (false, true) => CachePolicy::DEBRID_STREAMS,
             (false, false) => CachePolicy::STREAMS,
         };
+        let streams = listing.streams;
         Cached::new(Streams { streams }, policy).render()
     });
-    Ok(state.hot.render(&key, render).await.into_response())
+    Ok(rendered(state.hot.render(&key, render).await))
 }
 
 /// `catalog/{type}/{id}`: one page of a catalog of the user's manifest.
@@ -77,10 +79,14 @@ pub async fn catalog(
     state: web::Data<AppState>,
     config: RequestConfig,
 ) -> Result<Cached<Metas>, ApiError> {
-    let path = ResourcePath::from_request(&request)?;
+    let path = resource_path(&request)?;
     let config = config.or_default();
-    if path.id == rd_catalog::CATALOG_ID && path.media_type == rd_catalog::MEDIA_TYPE {
-        return library::catalog(&state, &config, &path.extra).await;
+    if path.id == library_id::CATALOG_ID && path.media_type == library_id::MEDIA_TYPE {
+        let metas = state
+            .pipeline
+            .library_page(library_token(&config)?, &path.extra)
+            .await;
+        return Ok(Cached::new(Metas { metas }, CachePolicy::LIBRARY));
     }
     let declared = state
         .manifest
@@ -118,9 +124,26 @@ pub async fn meta(
     state: web::Data<AppState>,
     config: RequestConfig,
 ) -> Result<Cached<MetaItem>, ApiError> {
-    let path = ResourcePath::from_request(&request)?;
-    if path.media_type != rd_catalog::MEDIA_TYPE || !path.id.starts_with(rd_catalog::ID_PREFIX) {
+    let path = resource_path(&request)?;
+    if path.media_type != library_id::MEDIA_TYPE || !path.id.starts_with(library_id::ID_PREFIX) {
         return Err(ApiError::not_found("no metadata is served for this id"));
     }
-    library::meta(&state, &config.or_default(), &path.id).await
+    let config = config.or_default();
+    let meta = state
+        .pipeline
+        .library_meta(library_token(&config)?, &path.id)
+        .await
+        .map_err(|error| match error {
+            crate::streams::LibraryError::BadId => ApiError::bad_request(error.to_string()),
+            _ => ApiError::not_found(error.to_string()),
+        })?;
+    Ok(Cached::new(MetaItem { meta }, CachePolicy::LIBRARY))
+}
+
+/// The library is only served under a config with a token; without one it does not exist.
+fn library_token(config: &UserConfig) -> Result<&DebridToken, ApiError> {
+    config
+        .realdebrid
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("the Real-Debrid library needs a token in the config"))
 }

@@ -30,3 +30,9 @@ pub struct Candidate {
     /// The indexer a source reports the torrent from (Torrentio's `⚙️` provider, e.g. `1337x`).
     pub provider: Option<String>,
 }
+
+/// The last segment of a path inside a torrent (`Season 1/Show.S01E01.mkv` gives
+/// `Show.S01E01.mkv`); torrents made on Windows separate with `\\`.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}

@@ -1,6 +1,7 @@
 //! How a source call can fail, shared by every upstream client so callers (the fan-out, the
 //! circuit breaker, a cache) can tell the cases apart without knowing which upstream it was.
 
+use crate::upstream::UpstreamError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -37,9 +38,9 @@ pub enum SourceError {
     CircuitOpen,
 }
 
-impl SourceError {
-    /// The metric and log label: `timeout`, `blocked`, `rate_limited`, `server_error`, …
-    pub fn outcome(&self) -> &'static str {
+impl UpstreamError for SourceError {
+    /// `timeout`, `blocked`, `rate_limited`, `server_error`, …
+    fn outcome(&self) -> &'static str {
         match self {
             Self::Timeout => "timeout",
             Self::Blocked => "blocked",
@@ -54,10 +55,9 @@ impl SourceError {
         }
     }
 
-    /// Whether this says the upstream is unhealthy, so it counts towards opening its circuit.
-    /// Being rate limited or throttled says nothing about its health, nor does a 4xx for one
-    /// request.
-    pub fn is_failure(&self) -> bool {
+    /// Being rate limited or throttled says nothing about the upstream's health, nor does a
+    /// 4xx for one request.
+    fn is_outage(&self) -> bool {
         match self {
             Self::Timeout
             | Self::Blocked
@@ -89,18 +89,18 @@ mod tests {
 
     #[test]
     fn health_failures_are_told_from_throttling() {
-        assert!(SourceError::Timeout.is_failure());
-        assert!(SourceError::Blocked.is_failure());
-        assert!(SourceError::Status(502).is_failure());
-        assert!(SourceError::BadResponse("x".into()).is_failure());
-        assert!(!SourceError::Status(404).is_failure());
+        assert!(SourceError::Timeout.is_outage());
+        assert!(SourceError::Blocked.is_outage());
+        assert!(SourceError::Status(502).is_outage());
+        assert!(SourceError::BadResponse("x".into()).is_outage());
+        assert!(!SourceError::Status(404).is_outage());
         assert!(
             !SourceError::RateLimited {
                 retry_after: Duration::ZERO
             }
-            .is_failure()
+            .is_outage()
         );
-        assert!(!SourceError::Throttled.is_failure());
+        assert!(!SourceError::Throttled.is_outage());
         assert_eq!(SourceError::Status(503).outcome(), "server_error");
         assert_eq!(SourceError::Status(404).outcome(), "http_error");
     }

@@ -1,12 +1,12 @@
 //! Asking every enabled source at once, within one deadline.
 
-use super::circuit::Circuit;
 use super::merge::merge;
 use super::{
-    Candidate, DmmClient, SourceAnswer, SourceError, SourceHttp, TorrentioClient, YtsClient,
+    Candidate, DmmClient, SourceAnswer, SourceCache, SourceError, SourceHttp, SourceTtls,
+    TorrentioClient, YtsClient,
 };
 use crate::{
-    cache::{Cache, SourceCache, SourceTtls},
+    cache::Cache,
     metrics::Metrics,
     protocol::{
         config::SourceId,
@@ -14,7 +14,7 @@ use crate::{
         stream::InfoHash,
     },
     settings::Settings,
-    upstream,
+    upstream::{self, Circuit, UpstreamError},
 };
 use futures::FutureExt;
 use std::collections::{BTreeSet, HashSet};
@@ -85,13 +85,10 @@ impl Sources {
             (SourceId::Yts, VideoId::Episode { .. }) => return Ok(SourceAnswer::default()),
             (SourceId::Torrentio, _) => inner.torrentio.streams(video).boxed(),
         };
-        let circuit = inner.circuit(source);
-        if !circuit.try_acquire() {
-            return Err(SourceError::CircuitOpen);
-        }
-        let result = call.await;
-        circuit.record(&result);
-        result
+        inner
+            .circuit(source)
+            .call(|| SourceError::CircuitOpen, call)
+            .await
     }
 
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
@@ -155,13 +152,11 @@ impl Sources {
         imdb: &ImdbId,
         hashes: &[InfoHash],
     ) -> Result<HashSet<String>, SourceError> {
-        let circuit = self.inner.circuit(SourceId::Dmm);
-        if !circuit.try_acquire() {
-            return Err(SourceError::CircuitOpen);
-        }
-        let result = self.inner.dmm.availability(imdb, hashes).await;
-        circuit.record(&result);
-        result
+        let call = self.inner.dmm.availability(imdb, hashes);
+        self.inner
+            .circuit(SourceId::Dmm)
+            .call(|| SourceError::CircuitOpen, call)
+            .await
     }
 }
 

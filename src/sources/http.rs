@@ -1,8 +1,11 @@
-//! What the upstream clients share: the pooled HTTP client, status mapping, instrumentation and
-//! the `Retry-After` gate.
+//! The torrent sources' side of the upstream plumbing: status mapping to [`SourceError`], the
+//! per-call record, and the `Retry-After` gate.
 
 use super::SourceError;
-use crate::metrics::Metrics;
+use crate::{
+    metrics::Metrics,
+    upstream::{self, retry_after},
+};
 use bytes::Bytes;
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
@@ -77,32 +80,15 @@ impl SourceHttp {
         }
     }
 
-    /// Runs one upstream call and records it: the `upstream_calls_total` metric and a tracing
-    /// event with the source, the outcome and the duration. `ok_outcome` names a success
-    /// (`ok`, `empty`, `pending`).
+    /// Runs one upstream call and records it (see [`crate::upstream::observe`]); `ok_outcome`
+    /// names a success (`ok`, `empty`, `pending`).
     pub(crate) async fn observed<T>(
         &self,
         source: &'static str,
         call: impl Future<Output = Result<T, SourceError>>,
         ok_outcome: impl FnOnce(&T) -> &'static str,
     ) -> Result<T, SourceError> {
-        let started = Instant::now();
-        let result = call.await;
-        let elapsed = started.elapsed();
-        let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-        match &result {
-            Ok(value) => {
-                let outcome = ok_outcome(value);
-                self.metrics.upstream_call(source, outcome, elapsed);
-                tracing::debug!(source, outcome, elapsed_ms, "upstream call");
-            }
-            Err(error) => {
-                let outcome = error.outcome();
-                self.metrics.upstream_call(source, outcome, elapsed);
-                tracing::warn!(source, outcome, elapsed_ms, %error, "upstream call failed");
-            }
-        }
-        result
+        upstream::observe(&self.metrics, source, call, ok_outcome).await
     }
 }
 
@@ -132,11 +118,10 @@ impl Reply {
         !html && matches!(first, Some(b'{' | b'['))
     }
 
-    /// `Retry-After` in seconds (the form DMM and express-rate-limit send), else a default.
+    /// `Retry-After`, else a default, capped.
     fn retry_after(&self) -> Duration {
-        self.header("retry-after")
-            .and_then(|value| value.trim().parse::<u64>().ok())
-            .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
+        retry_after::parse(&self.headers)
+            .unwrap_or(DEFAULT_RETRY_AFTER)
             .min(MAX_RETRY_AFTER)
     }
 }

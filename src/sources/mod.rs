@@ -1,21 +1,21 @@
-//! The torrent sources: one client per upstream (DMM, YTS, Torrentio), and the fan-out that
-//! asks the enabled ones at once and merges their answers.
+//! The torrent sources: one client per upstream (DMM, YTS, Torrentio, each in its folder), the
+//! fan-out that asks the enabled ones at once and merges their answers, and the cache families
+//! that keep those answers for every user ([`SourceCache`], with the lifetimes of
+//! [`SourceTtls`]).
 
+mod cache;
 pub mod candidate;
-pub(crate) mod circuit;
 mod dmm;
-mod dmm_challenge;
 mod error;
 mod fanout;
 mod http;
-mod lenient;
 mod merge;
 mod pacer;
 mod torrentio;
-mod torrentio_title;
+mod ttls;
 mod yts;
-mod yts_model;
 
+pub use cache::SourceCache;
 pub use candidate::Candidate;
 pub use dmm::DmmClient;
 pub use error::SourceError;
@@ -23,8 +23,9 @@ pub use fanout::Sources;
 pub use http::SourceHttp;
 use serde::{Deserialize, Serialize};
 pub use torrentio::TorrentioClient;
+pub use ttls::SourceTtls;
 pub use yts::YtsClient;
-pub use yts_model::{ListMovies, MoviePage, OrderBy, SortBy, YtsMovie, YtsTorrent};
+pub use yts::model::{ListMovies, MoviePage, OrderBy, SortBy, YtsMovie, YtsTorrent};
 
 /// What one source knows about one video: the result of [`Sources::fetch`], which a cache
 /// stores as it is.

@@ -1,6 +1,7 @@
 //! Real-Debrid errors, mapped from `{"error", "error_code"}` bodies and HTTP statuses so that
 //! callers can tell "bad token" from "not cached" from "Real-Debrid is down".
 
+use crate::upstream::UpstreamError;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -146,9 +147,11 @@ impl RdError {
                 | Self::TooManyRequests { .. }
         )
     }
+}
 
+impl UpstreamError for RdError {
     /// Whether the failure says Real-Debrid itself is unhealthy: what opens its circuit.
-    pub fn is_outage(&self) -> bool {
+    fn is_outage(&self) -> bool {
         match self {
             Self::ServiceUnavailable
             | Self::Blocked { .. }
@@ -161,7 +164,7 @@ impl RdError {
     }
 
     /// A short label for metrics and logs.
-    pub fn label(&self) -> &'static str {
+    fn outcome(&self) -> &'static str {
         match self {
             Self::BadToken => "bad_token",
             Self::PermissionDenied => "permission_denied",
@@ -182,12 +185,6 @@ impl RdError {
             Self::Network => "network",
             Self::BadResponse(_) => "bad_response",
         }
-    }
-}
-
-impl crate::sources::circuit::Failure for RdError {
-    fn counts_as_failure(&self) -> bool {
-        self.is_outage()
     }
 }
 

@@ -8,16 +8,15 @@ pub mod types;
 
 use crate::{
     cache::{Cache, TokenHasher},
-    sources::circuit::Circuit,
-};
-use crate::{
-    client_address::ClientAddress, metrics::Metrics, protocol::config::DebridToken,
-    upstream::endpoint,
+    client_address::ClientAddress,
+    metrics::Metrics,
+    protocol::config::DebridToken,
+    upstream::{Circuit, endpoint, lenient, observe, retry_after},
 };
 use budget::{Budget, Permit};
 use error::ErrorBody;
 pub use error::RdError;
-use reqwest::{Method, RequestBuilder, Response, StatusCode, header::RETRY_AFTER};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use shared_budget::SharedBudget;
@@ -99,8 +98,7 @@ impl RealDebrid {
         let torrents = if response.status() == StatusCode::NO_CONTENT {
             Vec::new()
         } else {
-            let value: serde_json::Value = read_json(response).await?;
-            parse_list(value)
+            lenient::list(read_json(response).await?)
         };
         Ok(TorrentPage {
             total: total.unwrap_or(torrents.len() as u64),
@@ -215,35 +213,29 @@ impl RealDebrid {
         let key: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
         let token_hash = self.hasher.hash(token);
         self.wait_for_budget(key, &token_hash).await?;
-        // Checked last: a caller let through as the half-open trial must report back.
-        if !self.circuit.try_acquire() {
-            return Err(RdError::ServiceUnavailable);
-        }
-        let started = Instant::now();
         let request = self
             .http
             .request(method, endpoint(&self.base, path))
             .bearer_auth(token.expose())
             .timeout(self.timeout);
-        let result = match build(request).send().await {
-            Ok(response) if response.status().is_success() => Ok(response),
-            Ok(response) => Err(error_from(response).await),
-            Err(error) if error.is_timeout() => Err(RdError::Timeout),
-            Err(_) => Err(RdError::Network),
+        let call = async {
+            match build(request).send().await {
+                Ok(response) if response.status().is_success() => Ok(response),
+                Ok(response) => Err(error_from(response).await),
+                Err(error) if error.is_timeout() => Err(RdError::Timeout),
+                Err(_) => Err(RdError::Network),
+            }
         };
+        // The circuit is checked after the budget: a caller let through as the half-open trial
+        // must report back, so it may not then give up waiting for its budget.
+        let guarded = self.circuit.call(|| RdError::ServiceUnavailable, call);
+        let result = observe(&self.metrics, "realdebrid", guarded, |_| "ok").await;
         match &result {
             Err(RdError::TooManyRequests { retry_after }) => {
                 let wait = self.budget.rate_limited(key, *retry_after);
                 self.shared.rate_limited(&token_hash, wait).await;
             }
             _ => self.budget.answered(key),
-        }
-        self.circuit.record(&result);
-        let outcome = result.as_ref().map_or_else(RdError::label, |_| "ok");
-        self.metrics
-            .upstream_call("realdebrid", outcome, started.elapsed());
-        if let Err(error) = &result {
-            tracing::debug!(endpoint = path[0], outcome, %error, "real-debrid call failed");
         }
         result
     }
@@ -282,7 +274,7 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, RdError
 /// something in front of Real-Debrid refused the call.
 async fn error_from(response: Response) -> RdError {
     let status = response.status().as_u16();
-    let retry_after = header_number(&response, RETRY_AFTER.as_str()).map(Duration::from_secs);
+    let retry_after = retry_after::parse(response.headers());
     let mitigated = response.headers().contains_key("cf-mitigated");
     let body = response.bytes().await.ok();
     let parsed = body.and_then(|bytes| serde_json::from_slice::<ErrorBody>(&bytes).ok());
@@ -312,15 +304,4 @@ fn header_number(response: &Response, name: &str) -> Option<u64> {
         .trim()
         .parse()
         .ok()
-}
-
-/// Keeps the list items that parse; a non-array body is an empty list.
-fn parse_list(value: serde_json::Value) -> Vec<TorrentSummary> {
-    match value {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| serde_json::from_value(item).ok())
-            .collect(),
-        _ => Vec::new(),
-    }
 }

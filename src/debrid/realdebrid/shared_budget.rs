@@ -4,7 +4,10 @@
 //! Real-Debrid's 250 requests a minute. Without Redis only the local buckets apply.
 
 use super::budget::Permit;
-use crate::cache::{Cache, CacheFamily, Policy, now_ms};
+use crate::{
+    cache::{Cache, CacheFamily, Policy},
+    clock::{millis, now_ms},
+};
 use std::time::Duration;
 
 /// How long after a 429 a token counts as throttled: Real-Debrid's penalties (a 451 for a
@@ -73,8 +76,4 @@ impl SharedBudget {
     pub async fn recently_throttled(&self, token_hash: &str) -> bool {
         matches!(self.throttled.peek(token_hash).await, Some(Ok(true)))
     }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

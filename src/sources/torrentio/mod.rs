@@ -10,10 +10,13 @@
 //! Torrentio sits behind Cloudflare, which blocks datacenter IPs with a 403 HTML page: that is
 //! `Blocked`, never "no results".
 
+mod title;
+
 use super::http::{RetryGate, SourceHttp};
-use super::{Candidate, SourceAnswer, SourceError, lenient, torrentio_title};
+use super::{Candidate, SourceAnswer, SourceError, candidate::file_name};
 use crate::protocol::{config::SourceId, request::VideoId, stream::InfoHash};
 use crate::upstream::endpoint_component;
+use crate::upstream::lenient;
 use serde::Deserialize;
 use std::time::Duration;
 use url::Url;
@@ -97,12 +100,8 @@ impl TorrentioClient {
 
 fn candidate(stream: TorrentioStream) -> Candidate {
     let text = stream.title.or(stream.description).unwrap_or_default();
-    let facts = torrentio_title::parse(&text);
-    let file_name = facts
-        .file_path
-        .as_deref()
-        .and_then(|path| path.rsplit(['/', '\\']).next())
-        .map(str::to_owned);
+    let facts = title::parse(&text);
+    let file_name = facts.file_path.as_deref().map(file_name).map(str::to_owned);
     let filename = stream
         .behavior_hints
         .and_then(|hints| hints.filename)

@@ -7,12 +7,8 @@
 //! a broken source is not asked by every request — except when no call was made (our circuit
 //! or pacing said no), which says nothing about the title.
 
-use super::Policy;
-use crate::{
-    protocol::config::SourceId,
-    settings::Settings,
-    sources::{SourceAnswer, SourceError},
-};
+use super::{SourceAnswer, SourceError};
+use crate::{cache::Policy, protocol::config::SourceId, settings::Settings};
 use std::time::Duration;
 
 /// The TTLs of the source answers, from the settings.
@@ -96,5 +92,5 @@ impl SourceTtls {
 }
 
 #[cfg(test)]
-#[path = "policy_tests.rs"]
+#[path = "ttls_tests.rs"]
 mod tests;

@@ -1,13 +1,15 @@
 //! YTS: movies only, one torrent per quality.
 //!
 //! `GET {YTS_URL}/list_movies.json?query_term=tt…` lists the movie with its torrents; see
-//! [`super::yts_model`] for the wire types.
+//! [`model`] for the wire types.
+
+pub mod model;
 
 use super::http::{RetryGate, SourceHttp};
-use super::yts_model::{Envelope, ListMovies, MoviePage, YtsMovie, YtsTorrent};
 use super::{Candidate, SourceAnswer, SourceError};
 use crate::protocol::{config::SourceId, request::ImdbId};
 use crate::upstream::endpoint;
+use model::{Envelope, ListMovies, MoviePage, YtsMovie, YtsTorrent};
 use std::time::Duration;
 use url::Url;
 

@@ -1,5 +1,16 @@
-//! What every upstream client shares: one HTTP connection pool and URL joining that keeps the
-//! base URL's path prefix.
+//! What every upstream client needs, in one place: the pooled HTTP client and URL joining
+//! that keeps the base URL's path prefix, the circuit breaker with its call guard,
+//! `Retry-After`, lenient list parsing, and per-call metrics. The torrent sources and
+//! Real-Debrid are built on it; each maps the upstream's answers to its own error type, which
+//! says here how to count it ([`UpstreamError`]).
+
+pub mod circuit;
+pub mod lenient;
+pub mod observe;
+pub mod retry_after;
+
+pub use circuit::Circuit;
+pub use observe::{UpstreamError, observe};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::time::Duration;

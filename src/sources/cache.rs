@@ -2,10 +2,10 @@
 //! asked about — never by anything of the user's, so every user shares them and a change of
 //! config needs no upstream call (the ranked list is derived from them on each request).
 
-use super::{Cache, CacheFamily, SourceTtls};
+use super::{SourceAnswer, SourceError, SourceTtls};
 use crate::{
+    cache::{Cache, CacheFamily},
     protocol::{config::SourceId, request::VideoId},
-    sources::{SourceAnswer, SourceError},
 };
 use std::future::Future;
 

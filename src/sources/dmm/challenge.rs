@@ -6,8 +6,8 @@
 //! The token goes out as `dmmProblemKey` and the hash as `solution`. DMM accepts a token for
 //! 300 s after the timestamp after its last `-`.
 
-use super::SourceError;
 use crate::cache::{Cache, CacheFamily, Policy};
+use crate::sources::SourceError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::sync::Mutex;

@@ -8,10 +8,11 @@
 //! (`fileSize` in MB), or `204` with a `status: requested|processing` header while DMM has not
 //! scraped the title yet.
 
-use super::dmm_challenge::{Challenge, ChallengeBody, Challenges};
+mod challenge;
+
 use super::http::{RetryGate, SourceHttp};
 use super::pacer::Pacer;
-use super::{Candidate, SourceAnswer, SourceError, lenient};
+use super::{Candidate, SourceAnswer, SourceError};
 use crate::cache::Cache;
 use crate::protocol::{
     config::SourceId,
@@ -19,6 +20,8 @@ use crate::protocol::{
     stream::InfoHash,
 };
 use crate::upstream::endpoint;
+use crate::upstream::lenient;
+use challenge::{Challenge, ChallengeBody, Challenges};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

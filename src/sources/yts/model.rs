@@ -4,8 +4,8 @@
 //! covers), so only `imdb_code`, `title` and `torrents` are required; one malformed movie or
 //! torrent is skipped, not the page.
 
-use super::lenient;
 use crate::protocol::stream::InfoHash;
+use crate::upstream::lenient;
 use serde::Deserialize;
 use url::Url;
 

@@ -1,12 +1,13 @@
-//! A circuit breaker per source: a source that keeps failing is left alone for a while instead
-//! of costing every request a timeout.
+//! A circuit breaker per upstream: one that keeps failing is left alone for a while instead
+//! of costing every request a timeout. [`Circuit::call`] is the guard every client uses.
 //!
 //! Closed: calls go through, consecutive failures are counted. After [`FAILURES_TO_OPEN`] the
 //! circuit opens: no calls for [`OPEN_FOR`]. Then one trial call goes through; its success
 //! closes the circuit, its failure opens it again.
 
-use super::SourceError;
+use super::UpstreamError;
 use crate::metrics::Metrics;
+use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -25,20 +26,8 @@ struct State {
     trial_running: bool,
 }
 
-/// An error that may or may not say the upstream is unhealthy.
-pub(crate) trait Failure {
-    /// Whether this error counts towards opening the circuit.
-    fn counts_as_failure(&self) -> bool;
-}
-
-impl Failure for SourceError {
-    fn counts_as_failure(&self) -> bool {
-        self.is_failure()
-    }
-}
-
-/// The circuit breaker of one source; its state is mirrored in the `circuit_open` gauge.
-pub(crate) struct Circuit {
+/// The circuit breaker of one upstream; its state is mirrored in the `circuit_open` gauge.
+pub struct Circuit {
     source: &'static str,
     metrics: Metrics,
     state: Mutex<State>,
@@ -46,7 +35,7 @@ pub(crate) struct Circuit {
 
 impl Circuit {
     /// A closed circuit for `source` (the metric label).
-    pub(crate) fn new(source: &'static str, metrics: Metrics) -> Self {
+    pub fn new(source: &'static str, metrics: Metrics) -> Self {
         metrics.circuit_state(source, false);
         Self {
             source,
@@ -55,9 +44,24 @@ impl Circuit {
         }
     }
 
+    /// Runs `call` unless the circuit is open (then `open` is the answer, without a call),
+    /// and counts its outcome.
+    pub async fn call<T, E: UpstreamError>(
+        &self,
+        open: impl FnOnce() -> E,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        if !self.try_acquire() {
+            return Err(open());
+        }
+        let result = call.await;
+        self.record(&result);
+        result
+    }
+
     /// Whether a call may go out now. In the half-open state only the first caller gets
     /// through; it must report with [`Circuit::record`].
-    pub(crate) fn try_acquire(&self) -> bool {
+    fn try_acquire(&self) -> bool {
         let mut state = self.lock();
         match state.open_until {
             None => true,
@@ -70,9 +74,9 @@ impl Circuit {
         }
     }
 
-    /// Records how a call went. Any answer, even an empty one, proves the source healthy;
-    /// errors count only when they say so ([`Failure::counts_as_failure`]).
-    pub(crate) fn record<T, E: Failure>(&self, result: &Result<T, E>) {
+    /// Records how a call went. Any answer, even an empty one, proves the upstream healthy;
+    /// errors count only when they say so ([`UpstreamError::is_outage`]).
+    fn record<T, E: UpstreamError>(&self, result: &Result<T, E>) {
         let mut state = self.lock();
         state.trial_running = false;
         match result {
@@ -83,7 +87,7 @@ impl Circuit {
                 }
                 *state = State::default();
             }
-            Err(error) if error.counts_as_failure() => {
+            Err(error) if error.is_outage() => {
                 state.consecutive_failures = state.consecutive_failures.saturating_add(1);
                 let was_open = state.open_until.is_some();
                 if was_open || state.consecutive_failures >= FAILURES_TO_OPEN {
@@ -111,6 +115,28 @@ impl Circuit {
 mod tests {
     use super::*;
 
+    /// An upstream's error: an outage, or a refusal that says nothing of its health.
+    #[derive(Debug)]
+    enum TestError {
+        Outage,
+        Refused,
+    }
+
+    impl std::fmt::Display for TestError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{self:?}")
+        }
+    }
+
+    impl UpstreamError for TestError {
+        fn outcome(&self) -> &'static str {
+            "test"
+        }
+        fn is_outage(&self) -> bool {
+            matches!(self, Self::Outage)
+        }
+    }
+
     fn circuit() -> (Circuit, Metrics) {
         let metrics = Metrics::new().unwrap_or_else(|e| panic!("{e}"));
         (Circuit::new("dmm", metrics.clone()), metrics)
@@ -119,7 +145,7 @@ mod tests {
     fn fail(circuit: &Circuit, times: u32) {
         for _ in 0..times {
             assert!(circuit.try_acquire());
-            circuit.record::<(), SourceError>(&Err(SourceError::Timeout));
+            circuit.record::<(), TestError>(&Err(TestError::Outage));
         }
     }
 
@@ -134,14 +160,14 @@ mod tests {
         let (circuit, metrics) = circuit();
         fail(&circuit, FAILURES_TO_OPEN - 1);
         assert!(circuit.try_acquire(), "four failures keep it closed");
-        circuit.record::<(), SourceError>(&Err(SourceError::Blocked));
+        circuit.record::<(), TestError>(&Err(TestError::Outage));
         assert!(!circuit.try_acquire(), "the fifth opens it");
         assert!(gauge_open(&metrics));
 
         tokio::time::advance(OPEN_FOR).await;
         assert!(circuit.try_acquire(), "one trial after the open period");
         assert!(!circuit.try_acquire(), "and only one");
-        circuit.record::<(), SourceError>(&Ok(()));
+        circuit.record::<(), TestError>(&Ok(()));
         assert!(
             circuit.try_acquire() && circuit.try_acquire(),
             "closed again"
@@ -161,16 +187,13 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn successes_reset_the_count_and_throttling_is_not_a_failure() {
+    async fn successes_reset_the_count_and_refusals_are_not_failures() {
         let (circuit, _) = circuit();
         fail(&circuit, FAILURES_TO_OPEN - 1);
-        circuit.record::<(), SourceError>(&Ok(()));
+        circuit.record::<(), TestError>(&Ok(()));
         fail(&circuit, FAILURES_TO_OPEN - 1);
         for _ in 0..10 {
-            circuit.record::<(), SourceError>(&Err(SourceError::RateLimited {
-                retry_after: Duration::from_secs(1),
-            }));
-            circuit.record::<(), SourceError>(&Err(SourceError::Status(404)));
+            circuit.record::<(), TestError>(&Err(TestError::Refused));
         }
         assert!(circuit.try_acquire(), "never five failures in a row");
     }
@@ -181,7 +204,7 @@ mod tests {
         fail(&circuit, FAILURES_TO_OPEN);
         tokio::time::advance(OPEN_FOR).await;
         assert!(circuit.try_acquire());
-        circuit.record::<(), SourceError>(&Err(SourceError::Throttled));
+        circuit.record::<(), TestError>(&Err(TestError::Refused));
         assert!(circuit.try_acquire(), "another trial may go");
     }
 }

@@ -1,0 +1,107 @@
+//! Marking one account's ranked list: which releases it is offered, with what evidence of
+//! being cached, in what order.
+
+use super::{
+    Debrid,
+    evidence::{Evidence, Signals},
+    library::LibraryItem,
+    target::Target,
+};
+use crate::{
+    protocol::{
+        config::{DebridToken, Quality, UserConfig},
+        request::VideoId,
+    },
+    ranking::Release,
+};
+
+/// What marking needs to know of the request.
+pub struct MarkRequest<'a> {
+    pub token: &'a DebridToken,
+    pub video: &'a VideoId,
+    pub config: &'a UserConfig,
+}
+
+impl Debrid {
+    /// The releases worth offering a user with a token, marked with what is known of their
+    /// availability: releases Real-Debrid refused this account lately are left out, those
+    /// refused to several accounts go last, `cachedOnly` and `showDownloadLinks` are applied,
+    /// and likely-cached ones come first within each quality.
+    pub async fn mark(
+        &self,
+        releases: Vec<Release>,
+        library: &[LibraryItem],
+        request: &MarkRequest<'_>,
+    ) -> Vec<Marked> {
+        let account = self.hasher.hash(request.token);
+        let targets: Vec<_> = releases
+            .iter()
+            .map(|release| Target::of(release, request.video))
+            .collect();
+        let hashes: Vec<_> = targets.iter().map(|target| target.hash.clone()).collect();
+        let views = futures::future::join_all(targets.iter().map(|target| async {
+            self.availability
+                .view(&target.hash, &target.file_key(), &account)
+                .await
+        }));
+        let (views, dmm_cached) =
+            tokio::join!(views, self.dmm.cached(request.video.imdb(), &hashes));
+        let signals = Signals::new(library, &dmm_cached);
+        let marked = releases
+            .into_iter()
+            .zip(targets)
+            .zip(views)
+            .filter(|(_, view)| !view.refused_here)
+            .map(|((release, target), view)| Marked {
+                evidence: signals.evidence(&target, &view),
+                demoted: view.demoted,
+                release,
+                target,
+            })
+            .collect();
+        arrange(marked, request.config)
+    }
+}
+
+/// One ranked release with what is known of its availability.
+pub struct Marked {
+    pub release: Release,
+    pub target: Target,
+    pub evidence: Option<Evidence>,
+    /// Real-Debrid refused it to several accounts lately: offered last, with a note.
+    pub demoted: bool,
+}
+
+/// Applies `cachedOnly` / `showDownloadLinks`, then puts likely-cached streams above uncached
+/// ones of the same quality without moving qualities: each quality keeps the positions the
+/// user's sort gave it, and within those, cached streams come first. Demoted releases follow
+/// all the others, in the same order among themselves.
+fn arrange(marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+    let (demoted, kept): (Vec<_>, Vec<_>) = marked.into_iter().partition(|entry| entry.demoted);
+    let mut arranged = by_quality(kept, config);
+    arranged.extend(by_quality(demoted, config));
+    arranged
+}
+
+fn by_quality(mut marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+    if config.cached_only || !config.show_download_links {
+        marked.retain(|entry| entry.evidence.is_some());
+    }
+    let qualities: Vec<Quality> = marked
+        .iter()
+        .map(|entry| entry.release.info.quality)
+        .collect();
+    let mut slots: Vec<Option<Marked>> = marked.into_iter().map(Some).collect();
+    let mut arranged: Vec<Option<Marked>> = (0..slots.len()).map(|_| None).collect();
+    for quality in Quality::BEST_FIRST {
+        let positions: Vec<usize> = (0..qualities.len())
+            .filter(|&i| qualities[i] == quality)
+            .collect();
+        let mut group: Vec<Marked> = positions.iter().filter_map(|&i| slots[i].take()).collect();
+        group.sort_by_key(|entry| entry.evidence.is_none());
+        for (position, entry) in positions.into_iter().zip(group) {
+            arranged[position] = Some(entry);
+        }
+    }
+    arranged.into_iter().flatten().collect()
+}

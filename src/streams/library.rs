@@ -1,0 +1,93 @@
+//! The user's Real-Debrid library as a catalog (`rd-library`), its items' metadata
+//! (`rd:<torrentId>`) and their videos' streams (`rd:<torrentId>:<fileId>`).
+
+use super::{Pipeline, present::LinkBase};
+use crate::{
+    debrid::{catalog, realdebrid::RdError},
+    protocol::{
+        config::{DebridToken, UserConfig},
+        library_id::LibraryId,
+        meta::{Meta, MetaPreview},
+        request::Extra,
+        stream::{Stream, StreamBehaviorHints, StreamSource, is_web_ready},
+    },
+    upstream::UpstreamError,
+};
+
+/// Why a library item's metadata cannot be given.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("invalid library id")]
+    BadId,
+    #[error("no such torrent in the library")]
+    Unknown,
+    #[error("the library cannot be read now: {0}")]
+    Unreadable(&'static str),
+}
+
+impl Pipeline {
+    /// A page of the library; a Real-Debrid failure is an empty page, never an error.
+    pub async fn library_page(&self, token: &DebridToken, extra: &Extra) -> Vec<MetaPreview> {
+        match self.debrid.library.items(token).await {
+            Ok(items) => catalog::page(&items, extra),
+            Err(error) => {
+                tracing::info!(reason = error.outcome(), "library catalog answered empty");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The metadata of one library torrent: a video per selected video file.
+    pub async fn library_meta(&self, token: &DebridToken, id: &str) -> Result<Meta, LibraryError> {
+        let id = LibraryId::parse(id).ok_or(LibraryError::BadId)?;
+        let info = self
+            .debrid
+            .client
+            .torrent_info(token, &id.torrent)
+            .await
+            .map_err(|error| match error {
+                RdError::UnknownResource => LibraryError::Unknown,
+                other => LibraryError::Unreadable(other.outcome()),
+            })?;
+        Ok(catalog::meta(&info))
+    }
+
+    /// The stream of one library video, through the resolve route; an item that cannot be
+    /// read now has no streams, as for any source.
+    pub async fn library_streams(
+        &self,
+        config: &UserConfig,
+        id: &str,
+        links: &LinkBase<'_>,
+    ) -> Vec<Stream> {
+        let (
+            Some(token),
+            Some(LibraryId {
+                torrent,
+                file: Some(file),
+            }),
+        ) = (&config.realdebrid, LibraryId::parse(id))
+        else {
+            return Vec::new();
+        };
+        let Ok(info) = self.debrid.client.torrent_info(token, &torrent).await else {
+            return Vec::new();
+        };
+        let Some((target, filename)) = catalog::target(&info, file) else {
+            return Vec::new();
+        };
+        vec![Stream {
+            name: "Ferrio\nRD library".to_owned(),
+            description: format!("RD+ · in your library\n{filename}"),
+            source: StreamSource::Url {
+                url: links.resolve_url(&target, &filename, None),
+            },
+            behavior_hints: StreamBehaviorHints {
+                binge_group: Some(format!("ferrio|rd|{}", info.id)),
+                not_web_ready: !is_web_ready(&filename),
+                filename: Some(filename),
+                ..StreamBehaviorHints::default()
+            },
+        }]
+    }
+}

@@ -1,0 +1,125 @@
+//! Stream building: every stream list and every resolve outcome, in one place. Sources →
+//! ranking → Real-Debrid evidence → presentation, the fail-over choice of the resolve route,
+//! and the streams of the user's library. Routes call [`Pipeline`] and only translate HTTP.
+
+pub mod hot;
+mod library;
+pub mod present;
+mod resolve;
+
+use crate::{
+    debrid::{
+        Debrid,
+        library::LibraryItem,
+        mark::{MarkRequest, Marked},
+        realdebrid::RdError,
+    },
+    protocol::{
+        config::{DebridToken, UserConfig},
+        request::VideoId,
+        stream::Stream,
+    },
+    ranking::{self, Release},
+    sources::Sources,
+};
+pub use library::LibraryError;
+use present::LinkBase;
+
+/// Builds stream lists and resolves taps. Cheap to clone.
+#[derive(Clone)]
+pub struct Pipeline {
+    sources: Sources,
+    debrid: Debrid,
+}
+
+/// A stream list, and whether it is the one "token refused" entry, which must never be kept
+/// by a cache: the moment the user fixes the token, or Real-Debrid accepts it again, the list
+/// must be the real one.
+pub struct Listing {
+    pub streams: Vec<Stream>,
+    pub token_refused: bool,
+}
+
+impl From<Vec<Stream>> for Listing {
+    fn from(streams: Vec<Stream>) -> Self {
+        Self {
+            streams,
+            token_refused: false,
+        }
+    }
+}
+
+impl Pipeline {
+    /// The pipeline over the sources and Real-Debrid.
+    pub fn new(sources: Sources, debrid: Debrid) -> Self {
+        Self { sources, debrid }
+    }
+
+    /// The Real-Debrid side, for what only it knows (the library catalog, its metadata).
+    pub fn debrid(&self) -> &Debrid {
+        &self.debrid
+    }
+
+    /// The ranked releases of a video from the sources the user enabled.
+    pub async fn releases(&self, video: &VideoId, config: &UserConfig) -> Vec<Release> {
+        let candidates = self.sources.find(video, &config.sources).await;
+        // Ranking parses every release name: CPU work, kept off the worker that serves other
+        // requests (the parser's first use alone takes seconds in a debug build).
+        let (video, config) = (video.clone(), config.clone());
+        tokio::task::spawn_blocking(move || ranking::rank(candidates, &video, &config))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// The stream list: peer-to-peer without a token; resolve links with cached markers with
+    /// one.
+    pub async fn list(&self, video: &VideoId, config: &UserConfig, links: LinkBase<'_>) -> Listing {
+        let Some(token) = &config.realdebrid else {
+            return self
+                .releases(video, config)
+                .await
+                .iter()
+                .map(ranking::present)
+                .collect::<Vec<_>>()
+                .into();
+        };
+        // The library is listed while the sources are asked: it costs no time on top.
+        let (releases, library) = tokio::join!(
+            self.releases(video, config),
+            self.debrid.library.items(token)
+        );
+        let library = match library {
+            Err(RdError::BadToken | RdError::PermissionDenied) => {
+                return Listing {
+                    streams: vec![present::token_error(links.base_url)],
+                    token_refused: true,
+                };
+            }
+            // Real-Debrid is down: the list is still shown, without library evidence.
+            other => other.unwrap_or_default(),
+        };
+        let now = crate::clock::now_ms();
+        self.marked(token, releases, &library, video, config)
+            .await
+            .iter()
+            .map(|entry| present::stream(entry, &links, video, now))
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    async fn marked(
+        &self,
+        token: &DebridToken,
+        releases: Vec<Release>,
+        library: &[LibraryItem],
+        video: &VideoId,
+        config: &UserConfig,
+    ) -> Vec<Marked> {
+        let request = MarkRequest {
+            token,
+            video,
+            config,
+        };
+        self.debrid.mark(releases, library, &request).await
+    }
+}

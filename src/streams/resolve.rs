@@ -1,0 +1,88 @@
+//! What one tap on a Real-Debrid stream leads to: the resolution of its torrent and, when that
+//! torrent itself is dead (refused as infringing, magnet failed, no video), the first of the
+//! title's other likely-cached torrents that plays — within the time a player waits.
+
+use super::Pipeline;
+use crate::{
+    debrid::{
+        resolve::{Resolution, Viewer},
+        target::Target,
+    },
+    protocol::{config::UserConfig, request::VideoId},
+};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How many other torrents are tried when the chosen one is dead.
+const FAILOVER_CANDIDATES: usize = 3;
+/// Fail-over stops starting new attempts after this long, so the player is answered in time.
+const FAILOVER_BUDGET: Duration = Duration::from_secs(15);
+
+impl Pipeline {
+    /// The resolution of `target` for the viewer; with the `video` the link was listed for,
+    /// a dead torrent falls over to the next likely-cached one of the same video.
+    pub async fn resolve(
+        &self,
+        viewer: Viewer<'_>,
+        config: &UserConfig,
+        target: &Target,
+        video: Option<&VideoId>,
+    ) -> Resolution {
+        let started = Instant::now();
+        let resolution = self.debrid.resolver.resolve(viewer, target).await;
+        match (&resolution, video) {
+            (Resolution::Status(status), Some(video)) if status.torrent_is_dead() => self
+                .fail_over(viewer, config, video, target, started)
+                .await
+                .unwrap_or(resolution),
+            _ => resolution,
+        }
+    }
+
+    /// Tries the next likely-cached torrents of the same video, best first.
+    async fn fail_over(
+        &self,
+        viewer: Viewer<'_>,
+        config: &UserConfig,
+        video: &VideoId,
+        failed: &Target,
+        started: Instant,
+    ) -> Option<Resolution> {
+        let candidates = self.cached_targets(viewer, config, video).await;
+        for target in candidates
+            .into_iter()
+            .filter(|target| target.hash != failed.hash)
+            .take(FAILOVER_CANDIDATES)
+        {
+            if started.elapsed() > FAILOVER_BUDGET {
+                break;
+            }
+            let resolution = self.debrid.resolver.resolve(viewer, &target).await;
+            if matches!(resolution, Resolution::Link(_)) {
+                tracing::info!(from = %failed.hash, to = %target.hash, "fell over to another torrent");
+                return Some(resolution);
+            }
+        }
+        None
+    }
+
+    /// The likely-cached torrents of a video for the viewer's account, best first.
+    async fn cached_targets(
+        &self,
+        viewer: Viewer<'_>,
+        config: &UserConfig,
+        video: &VideoId,
+    ) -> Vec<Target> {
+        let (releases, library) = tokio::join!(
+            self.releases(video, config),
+            self.debrid.library.items(viewer.token)
+        );
+        let library = library.unwrap_or_default();
+        self.marked(viewer.token, releases, &library, video, config)
+            .await
+            .into_iter()
+            .filter(|entry| entry.evidence.is_some())
+            .map(|entry| entry.target)
+            .collect()
+    }
+}
