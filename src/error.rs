@@ -42,14 +42,6 @@ impl ApiError {
         }
     }
 
-    /// 503: a dependency Ferrio needs to answer is down.
-    pub fn unavailable(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            message: message.into(),
-        }
-    }
-
     /// 500: a bug. Used only where no better answer exists; the cause is logged, not shown.
     pub fn internal() -> Self {
         Self {

@@ -1,9 +1,28 @@
 //! Ferrio: a Stremio addon that asks DMM, YTS and Torrentio at once, ranks what they know and
 //! plays it through Real-Debrid.
 //!
-//! Layout follows the architecture: [`protocol`] speaks Stremio (types, user config, request
-//! parsing), [`routes`] maps HTTP onto it, and the server plumbing lives in [`settings`],
-//! [`telemetry`], [`metrics`], [`error`] and [`startup`].
+//! # Layout
+//!
+//! Six layers, bottom to top; a module uses its own layer and the ones below, never one above
+//! (the `layers` integration test reads `src/` and enforces it).
+//!
+//! 1. **Foundation** — [`settings`] (one typed, grouped struct from the environment),
+//!    [`telemetry`], [`metrics`], [`error`] (the JSON error shape), [`clock`], the viewer's
+//!    [`client_address`], and [`protocol`]: Stremio's wire types and the user's config, with no
+//!    web framework and no upstream in it.
+//! 2. **Upstream plumbing** — [`upstream`]: the pooled HTTP client, URL joining, the circuit
+//!    breaker and its call guard, `Retry-After`, lenient list parsing, per-call metrics.
+//! 3. **Cache** — [`cache`]: in-process and Redis tiers, single-flight across instances,
+//!    freshness. Generic: each domain module declares its own families and lifetimes.
+//! 4. **Domain** — [`sources`] (a folder per upstream, the fan-out and merge, their cache
+//!    families), then [`ranking`] (release names parsed, filtered, sorted) and [`catalog`]
+//!    (the YTS catalogs), then [`debrid`] (the Real-Debrid client, marking, preparation and
+//!    resolution, the library).
+//! 5. **Streams** — [`streams`]: every stream list and every resolve outcome, built in one
+//!    place: sources → ranking → Real-Debrid evidence → presentation, the fail-over choice, the
+//!    library's streams, and the rendered-answer cache.
+//! 6. **Routes** — [`routes`] translate HTTP to and from the layers below; [`state`] holds
+//!    what handlers share; [`startup`] builds and runs the server; `main.rs` is a thin shell.
 
 pub mod cache;
 pub mod catalog;

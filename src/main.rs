@@ -12,7 +12,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format);
+    telemetry::init(settings.server.log_format);
     match Application::build(settings).await {
         Ok(app) => match app.run_until_stopped().await {
             Ok(()) => std::process::ExitCode::SUCCESS,

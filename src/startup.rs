@@ -35,7 +35,7 @@ pub enum StartupError {
 impl Application {
     /// Binds the listener (port 0 picks a free port) and builds the server.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let address = settings.bind_address();
+        let address = settings.server.bind_address();
         let listener =
             TcpListener::bind(&address).map_err(|source| StartupError::Bind { address, source })?;
         let local = listener.local_addr()?;

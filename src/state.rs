@@ -14,7 +14,6 @@ use crate::{
 };
 use actix_web::HttpRequest;
 use secrecy::ExposeSecret;
-use std::time::Duration;
 
 /// Shared application state.
 pub struct AppState {
@@ -51,6 +50,7 @@ impl AppState {
     /// Builds the state from the settings.
     pub fn new(settings: Settings) -> Result<Self, StateError> {
         let sealer = settings
+            .server
             .config_secret
             .as_ref()
             .filter(|secret| !secret.expose_secret().is_empty())
@@ -58,7 +58,7 @@ impl AppState {
         let metrics = Metrics::new()?;
         let cache = Cache::new(&settings, metrics.clone())?;
         let sources = Sources::new(&settings, metrics.clone(), &cache)?;
-        let http = upstream::http_client(settings.realdebrid_timeout())?;
+        let http = upstream::http_client(settings.realdebrid.timeout)?;
         let debrid = Debrid::new(
             &settings,
             http.clone(),
@@ -67,10 +67,7 @@ impl AppState {
             sources.clone(),
         );
         let catalogs = Catalogs::new(&settings, SourceHttp::new(http, metrics.clone()), &cache);
-        let hot = HotResponses::new(
-            Duration::from_millis(settings.hot_response_ttl_ms),
-            metrics.clone(),
-        );
+        let hot = HotResponses::new(settings.server.hot_response_ttl, metrics.clone());
         Ok(Self {
             manifest: Manifest::base()?,
             sealer,
@@ -86,7 +83,7 @@ impl AppState {
     /// The base of absolute links: `PUBLIC_URL`, or the scheme and host the request came to
     /// (honouring `Forwarded` / `X-Forwarded-*` from a proxy such as Fly's).
     pub fn base_url(&self, request: &HttpRequest) -> String {
-        match &self.settings.public_url {
+        match &self.settings.server.public_url {
             Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => {
                 let info = request.connection_info();

@@ -169,7 +169,7 @@ async fn the_configure_page_seals_in_a_real_browser() {
     }
 }
 
-/// `.env.example` lists every setting of `src/settings.rs` (documented there as
+/// `.env.example` lists every setting of `src/settings/env.rs` (documented there as
 /// `` /// `NAME`: ``), and the values it shows are the real defaults.
 #[test]
 fn env_example_lists_every_setting_with_its_default() {
@@ -187,7 +187,8 @@ fn env_example_lists_every_setting_with_its_default() {
         })
         .collect();
 
-    let source = std::fs::read_to_string(root.join("src/settings.rs")).expect("settings.rs");
+    let source =
+        std::fs::read_to_string(root.join("src/settings/env.rs")).expect("settings/env.rs");
     let documented: Vec<&str> = source
         .lines()
         .filter_map(|line| line.trim().strip_prefix("/// `"))
@@ -201,7 +202,7 @@ fn env_example_lists_every_setting_with_its_default() {
         .collect();
     assert!(
         documented.len() >= 10,
-        "found {documented:?} in settings.rs"
+        "found {documented:?} in settings/env.rs"
     );
     for name in &documented {
         assert!(
@@ -217,7 +218,7 @@ fn env_example_lists_every_setting_with_its_default() {
     for (name, _) in &settings_vars {
         assert!(
             documented.contains(&name.as_str()),
-            ".env.example lists {name}, which src/settings.rs does not read"
+            ".env.example lists {name}, which src/settings/env.rs does not read"
         );
     }
     let shown = ferrio::settings::Settings::from_iter(settings_vars).expect("example is valid");

@@ -74,6 +74,21 @@ async fn the_token_and_the_viewers_address_never_reach_the_logs() {
         logs.contains("/stream/{type}/{id}.json"),
         "route patterns are logged"
     );
+    let source_lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|entry| entry["message"] == "upstream call" && entry["upstream"] == "torrentio")
+        .collect();
+    assert!(!source_lines.is_empty(), "sources were asked:\n{logs}");
+    for line in &source_lines {
+        let in_request = line["spans"]
+            .as_array()
+            .is_some_and(|spans| spans.iter().any(|span| span["name"] == "http_request"));
+        assert!(
+            in_request,
+            "a source's line is tied to the request that caused it: {line}"
+        );
+    }
     assert!(
         !logs.contains(TOKEN),
         "the token leaked into the logs:\n{logs}"

@@ -14,7 +14,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ferrio::debrid::realdebrid::{
     RdError,
     error::ErrorBody,
-    types::{Added, TorrentInfo, TorrentSummary, Unrestricted, User},
+    types::{Added, TorrentInfo, TorrentSummary, Unrestricted},
 };
 use ferrio::debrid::select::FileSelector;
 use ferrio::protocol::config::{
@@ -375,7 +375,6 @@ proptest! {
         let _ = serde_json::from_value::<YtsTorrent>(value.clone());
         let _ = serde_json::from_value::<TorrentInfo>(value.clone());
         let _ = serde_json::from_value::<Vec<TorrentSummary>>(value.clone());
-        let _ = serde_json::from_value::<User>(value.clone());
         let _ = serde_json::from_value::<Added>(value.clone());
         let _ = serde_json::from_value::<Unrestricted>(value.clone());
         let _ = serde_json::from_str::<TorrentInfo>(&text);

@@ -38,19 +38,20 @@ fn token() -> DebridToken {
     DebridToken::from(fixtures::RD_TOKEN.to_owned())
 }
 
+/// One cheap call for a token: the first page of its torrents.
+async fn probe(rd: &RealDebrid, token: &DebridToken) -> Result<(), RdError> {
+    rd.torrents(token, 1, 1).await.map(drop)
+}
+
 #[tokio::test]
-async fn user_checks_the_token() {
+async fn calls_check_the_token() {
     let fake = RealDebridFake::start().await;
     let rd = client(&fake);
-    let user = rd.user(&token()).await.expect("known token");
-    assert_eq!(user.account_type, "premium");
+    assert_eq!(probe(&rd, &token()).await, Ok(()), "known token");
     let unknown = DebridToken::from("UNKNOWNTOKEN000000000000000000000000000000000000".to_owned());
-    assert_eq!(rd.user(&unknown).await.map(drop), Err(RdError::BadToken));
+    assert_eq!(probe(&rd, &unknown).await, Err(RdError::BadToken));
     fake.set_token_permission_denied(fixtures::RD_TOKEN);
-    assert_eq!(
-        rd.user(&token()).await.map(drop),
-        Err(RdError::PermissionDenied)
-    );
+    assert_eq!(probe(&rd, &token()).await, Err(RdError::PermissionDenied));
 }
 
 #[tokio::test]
@@ -124,10 +125,7 @@ async fn error_codes_become_typed_errors() {
         Err(RdError::HosterUnavailable)
     );
     fake.set_service_unavailable(true);
-    assert_eq!(
-        rd.user(&token).await.map(drop),
-        Err(RdError::ServiceUnavailable)
-    );
+    assert_eq!(probe(&rd, &token).await, Err(RdError::ServiceUnavailable));
 }
 
 #[tokio::test]
@@ -137,16 +135,16 @@ async fn a_429_closes_the_token_budget_instead_of_retrying() {
     let token = token();
     fake.set_rate_limit_per_minute(2);
     fake.set_retry_after(Some(30));
-    assert!(rd.user(&token).await.is_ok());
-    assert!(rd.user(&token).await.is_ok());
-    let limited = rd.user(&token).await.map(drop);
+    assert!(probe(&rd, &token).await.is_ok());
+    assert!(probe(&rd, &token).await.is_ok());
+    let limited = probe(&rd, &token).await;
     assert!(
         matches!(limited, Err(RdError::TooManyRequests { .. })),
         "{limited:?}"
     );
     let calls = fake.calls();
     for _ in 0..10 {
-        let again = rd.user(&token).await.map(drop);
+        let again = probe(&rd, &token).await;
         assert!(
             matches!(again, Err(RdError::TooManyRequests { .. })),
             "{again:?}"
@@ -165,24 +163,18 @@ async fn an_outage_opens_the_circuit_but_a_bad_token_does_not() {
     let rd = client(&fake);
     let stranger = DebridToken::from("UNKNOWNTOKEN000000000000000000000000000000000000".to_owned());
     for _ in 0..8 {
-        assert_eq!(rd.user(&stranger).await.map(drop), Err(RdError::BadToken));
+        assert_eq!(probe(&rd, &stranger).await, Err(RdError::BadToken));
     }
     assert!(
-        rd.user(&token()).await.is_ok(),
+        probe(&rd, &token()).await.is_ok(),
         "bad tokens are one user's problem"
     );
     fake.set_service_unavailable(true);
     for _ in 0..5 {
-        assert_eq!(
-            rd.user(&token()).await.map(drop),
-            Err(RdError::ServiceUnavailable)
-        );
+        assert_eq!(probe(&rd, &token()).await, Err(RdError::ServiceUnavailable));
     }
     let calls = fake.calls();
-    assert_eq!(
-        rd.user(&token()).await.map(drop),
-        Err(RdError::ServiceUnavailable)
-    );
+    assert_eq!(probe(&rd, &token()).await, Err(RdError::ServiceUnavailable));
     assert_eq!(
         fake.calls(),
         calls,
@@ -198,14 +190,14 @@ async fn instances_sharing_redis_share_the_token_backoff() {
     let (first, second) = (client_on(&fake, env()), client_on(&fake, env()));
     fake.set_rate_limit_per_minute(1);
     fake.set_retry_after(Some(30));
-    assert!(first.user(&token()).await.is_ok());
-    let limited = first.user(&token()).await.map(drop);
+    assert!(probe(&first, &token()).await.is_ok());
+    let limited = probe(&first, &token()).await;
     assert!(
         matches!(limited, Err(RdError::TooManyRequests { .. })),
         "{limited:?}"
     );
     let calls = fake.calls();
-    let other = second.user(&token()).await.map(drop);
+    let other = probe(&second, &token()).await;
     assert!(
         matches!(other, Err(RdError::TooManyRequests { .. })),
         "{other:?}"
@@ -261,12 +253,12 @@ async fn a_cloudflare_block_is_an_outage_never_a_refused_token() {
     fake.set_mode(Mode::CloudflareHtml);
     for _ in 0..5 {
         assert_eq!(
-            rd.user(&token()).await.map(drop),
+            probe(&rd, &token()).await,
             Err(RdError::Blocked { status: 403 })
         );
     }
     let calls = fake.calls();
-    assert!(rd.user(&token()).await.is_err());
+    assert!(probe(&rd, &token()).await.is_err());
     assert_eq!(
         fake.calls(),
         calls,
@@ -283,7 +275,7 @@ async fn a_rate_limit_marks_the_token_throttled_and_no_other() {
     let other = DebridToken::from(other_token.to_owned());
     assert!(!rd.recently_throttled(&token()).await);
     fake.throttle_account(fixtures::RD_TOKEN, 1);
-    let limited = rd.user(&token()).await.map(drop);
+    let limited = probe(&rd, &token()).await;
     assert!(
         matches!(limited, Err(RdError::TooManyRequests { .. })),
         "{limited:?}"

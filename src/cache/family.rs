@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+use tracing::Instrument;
 
 /// What can be cached: serialisable, cloneable (joined callers each get a copy) and sendable.
 pub trait Storable: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
@@ -151,7 +152,10 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
             }
             let family = Arc::clone(&self.inner);
             let owned = key.to_owned();
-            let call = tokio::spawn(async move { family.lead(&owned, fetch, reserve).await });
+            // The call carries the span of the request that started it, so the source's log
+            // lines name that request.
+            let lead = async move { family.lead(&owned, fetch, reserve).await };
+            let call = tokio::spawn(lead.in_current_span());
             let family = Arc::clone(&self.inner);
             let owned = key.to_owned();
             // Landing runs once, when the call ends (a panic ends it too, as a `JoinError`),

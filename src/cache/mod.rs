@@ -75,7 +75,7 @@ impl Cache {
     /// Builds the cache from the settings. Nothing is connected yet: Redis being down at
     /// start-up is an outage like any other, not a reason not to start.
     pub fn new(settings: &Settings, metrics: Metrics) -> Result<Self, CacheError> {
-        let options = CacheOptions::from_settings(settings)?;
+        let options = CacheOptions::from_settings(&settings.cache)?;
         let redis = match &options.redis_url {
             Some(url) => Some(
                 RedisTier::new(url, options.redis, metrics.clone())
@@ -87,7 +87,7 @@ impl Cache {
         let inner = CacheInner {
             store: Store::new(memory, redis, options.front_ttl),
             locks: options.locks,
-            hasher: TokenHasher::new(settings.config_secret.as_ref()),
+            hasher: TokenHasher::new(settings.server.config_secret.as_ref()),
             metrics,
         };
         Ok(Self {

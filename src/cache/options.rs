@@ -1,7 +1,7 @@
 //! The cache's part of the settings, checked once at start-up.
 
 use super::redis::RedisOptions;
-use crate::settings::Settings;
+use crate::{clock::millis, settings::CacheSettings};
 use secrecy::ExposeSecret;
 use std::time::Duration;
 
@@ -32,14 +32,15 @@ pub(crate) struct CacheOptions {
 }
 
 impl CacheOptions {
-    pub fn from_settings(settings: &Settings) -> Result<Self, CacheError> {
+    /// The cache's settings, checked: a zero that cannot work names its variable.
+    pub fn from_settings(settings: &CacheSettings) -> Result<Self, CacheError> {
         let positive = [
             ("REDIS_POOL_SIZE", settings.redis_pool_size as u64),
-            ("REDIS_TIMEOUT_MS", settings.redis_timeout_ms),
-            ("REDIS_RETRY_MS", settings.redis_retry_ms),
-            ("CACHE_MEMORY_MB", settings.cache_memory_mb),
-            ("CACHE_LOCK_TTL_MS", settings.cache_lock_ttl_ms),
-            ("CACHE_LOCK_POLL_MS", settings.cache_lock_poll_ms),
+            ("REDIS_TIMEOUT_MS", millis(settings.redis_timeout)),
+            ("REDIS_RETRY_MS", millis(settings.redis_retry)),
+            ("CACHE_MEMORY_MB", settings.memory_mb),
+            ("CACHE_LOCK_TTL_MS", millis(settings.lock_ttl)),
+            ("CACHE_LOCK_POLL_MS", millis(settings.lock_poll)),
         ];
         if let Some((name, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(CacheError::Zero(name));
@@ -53,15 +54,15 @@ impl CacheOptions {
             redis_url,
             redis: RedisOptions {
                 pool_size: settings.redis_pool_size,
-                timeout: Duration::from_millis(settings.redis_timeout_ms),
-                retry: Duration::from_millis(settings.redis_retry_ms),
+                timeout: settings.redis_timeout,
+                retry: settings.redis_retry,
             },
-            memory_bytes: settings.cache_memory_mb.saturating_mul(1 << 20),
-            front_ttl: Duration::from_millis(settings.cache_front_ttl_ms),
+            memory_bytes: settings.memory_mb.saturating_mul(1 << 20),
+            front_ttl: settings.front_ttl,
             locks: LockOptions {
-                ttl: Duration::from_millis(settings.cache_lock_ttl_ms),
-                wait: Duration::from_millis(settings.cache_lock_wait_ms),
-                poll: Duration::from_millis(settings.cache_lock_poll_ms),
+                ttl: settings.lock_ttl,
+                wait: settings.lock_wait,
+                poll: settings.lock_poll,
             },
         })
     }

@@ -14,7 +14,6 @@ use crate::{
     settings::Settings,
     sources::{ListMovies, OrderBy, SortBy, SourceHttp, YtsClient},
 };
-use std::time::Duration;
 use yts_pages::{Item, YtsPages};
 
 /// Items in one Stremio catalog page.
@@ -33,10 +32,10 @@ pub struct Catalogs {
 impl Catalogs {
     /// The catalogs over their own YTS client on the shared HTTP pool, cached in `cache`.
     pub fn new(settings: &Settings, http: SourceHttp, cache: &Cache) -> Self {
-        let client = YtsClient::new(http, settings.yts_url.clone(), settings.source_timeout());
-        let ttl = Duration::from_secs(settings.catalog_ttl_secs);
+        let upstreams = &settings.upstreams;
+        let client = YtsClient::new(http, upstreams.yts_url.clone(), upstreams.source_timeout);
         Self {
-            pages: YtsPages::new(client, cache, ttl),
+            pages: YtsPages::new(client, cache, upstreams.catalog_ttl),
         }
     }
 

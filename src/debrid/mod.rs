@@ -53,8 +53,8 @@ impl Debrid {
     ) -> Self {
         let client = RealDebrid::new(
             http,
-            settings.realdebrid_url.clone(),
-            settings.realdebrid_timeout(),
+            settings.realdebrid.url.clone(),
+            settings.realdebrid.timeout,
             metrics,
             cache,
         );

@@ -1,7 +1,7 @@
 //! Why a Real-Debrid stream cannot play now, as a short video the player is redirected to.
 //! A player shows a video, not an error body, so the reason has to be on screen.
 
-use super::realdebrid::{RdError, types::TorrentStatus};
+use super::realdebrid::RdError;
 
 /// One status video per reason, served from `static/status/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -89,15 +89,6 @@ impl StatusVideo {
         }
     }
 
-    /// The video for a torrent that ended in a failed state.
-    pub fn for_status(status: &TorrentStatus) -> Self {
-        if status.is_failed() {
-            Self::MagnetFailed
-        } else {
-            Self::Downloading
-        }
-    }
-
     /// Whether another candidate may play where this one failed: the torrent itself is the
     /// problem, not the account or Real-Debrid.
     pub fn torrent_is_dead(self) -> bool {
@@ -133,14 +124,6 @@ mod tests {
         assert_eq!(
             StatusVideo::for_error(&RdError::Infringing),
             StatusVideo::Infringing
-        );
-        assert_eq!(
-            StatusVideo::for_status(&TorrentStatus::Dead),
-            StatusVideo::MagnetFailed
-        );
-        assert_eq!(
-            StatusVideo::for_status(&TorrentStatus::Queued),
-            StatusVideo::Downloading
         );
         assert_eq!(StatusVideo::Limits.reason(), "limits");
         assert_eq!(

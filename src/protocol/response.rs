@@ -33,8 +33,6 @@ impl CachePolicy {
     pub const EMPTY: Self = Self::new(60, 5 * 60, HOUR);
     /// A catalog page.
     pub const CATALOG: Self = Self::new(HOUR, 6 * HOUR, 7 * DAY);
-    /// Metadata of an item.
-    pub const META: Self = Self::new(HOUR, 4 * HOUR, 7 * DAY);
     /// Answers that must never be cached, fresh or stale (a token Real-Debrid refused).
     pub const NONE: Self = Self::new(0, 0, 0);
 

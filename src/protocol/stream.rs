@@ -54,9 +54,6 @@ pub enum StreamSource {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         sources: Vec<String>,
     },
-    /// A page opened in a browser.
-    #[serde(rename_all = "camelCase")]
-    External { external_url: String },
 }
 
 /// Hints for the player. Empty hints are omitted from the JSON.

@@ -42,7 +42,7 @@ pub async fn resolve(
     let video = query.video.as_deref().map(parse_video).transpose()?;
     let viewer = Viewer {
         token: &token,
-        address: viewer_address(&request, state.settings.client_ip_header.as_deref()),
+        address: viewer_address(&request, state.settings.server.client_ip_header.as_deref()),
     };
     let resolution = state
         .pipeline

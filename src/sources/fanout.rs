@@ -21,6 +21,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// The three sources, their circuit breakers and the request deadline. Cheap to clone.
 #[derive(Clone)]
@@ -43,26 +44,26 @@ impl Sources {
     /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`;
     /// their answers are kept in `cache`.
     pub fn new(settings: &Settings, metrics: Metrics, cache: &Cache) -> reqwest::Result<Self> {
-        let timeout = settings.source_timeout();
+        let upstreams = &settings.upstreams;
+        let timeout = upstreams.source_timeout;
         let http = SourceHttp::new(upstream::http_client(timeout)?, metrics.clone());
-        let dmm_interval = Duration::from_millis(settings.dmm_min_interval_ms);
         let circuit = |source: SourceId| Circuit::new(source.as_str(), metrics.clone());
-        let ttls = SourceTtls::from_settings(settings);
+        let ttls = SourceTtls::from_settings(&settings.cache);
         let inner = Inner {
             dmm: DmmClient::new(
                 http.clone(),
-                settings.dmm_url.clone(),
+                upstreams.dmm_url.clone(),
                 timeout,
-                dmm_interval,
+                upstreams.dmm_min_interval,
                 cache,
                 ttls.dmm_challenge(),
             ),
-            yts: YtsClient::new(http.clone(), settings.yts_url.clone(), timeout),
-            torrentio: TorrentioClient::new(http, settings.torrentio_url.clone(), timeout),
+            yts: YtsClient::new(http.clone(), upstreams.yts_url.clone(), timeout),
+            torrentio: TorrentioClient::new(http, upstreams.torrentio_url.clone(), timeout),
             dmm_circuit: circuit(SourceId::Dmm),
             yts_circuit: circuit(SourceId::Yts),
             torrentio_circuit: circuit(SourceId::Torrentio),
-            deadline: settings.request_deadline(),
+            deadline: upstreams.request_deadline,
             cache: SourceCache::new(cache, &ttls),
         };
         Ok(Self {
@@ -115,7 +116,10 @@ impl Sources {
         let deadline = Instant::now() + self.inner.deadline;
         let tasks = enabled.iter().map(|&source| {
             let (sources, video) = (self.clone(), video.clone());
-            let task = tokio::spawn(async move { sources.fetch_cached(source, &video).await });
+            // The task carries the request's span, so a source's log lines name the request
+            // that caused them.
+            let fetch = async move { sources.fetch_cached(source, &video).await };
+            let task = tokio::spawn(fetch.in_current_span());
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });
         let mut candidates = Vec::new();

@@ -8,7 +8,7 @@
 //! or pacing said no), which says nothing about the title.
 
 use super::{SourceAnswer, SourceError};
-use crate::{cache::Policy, protocol::config::SourceId, settings::Settings};
+use crate::{cache::Policy, protocol::config::SourceId, settings::CacheSettings};
 use std::time::Duration;
 
 /// The TTLs of the source answers, from the settings.
@@ -30,20 +30,18 @@ pub struct SourceTtls {
 const DMM_CHALLENGE_LIFETIME: Duration = Duration::from_secs(300);
 
 impl SourceTtls {
-    pub fn from_settings(settings: &Settings) -> Self {
-        let secs = Duration::from_secs;
+    pub fn from_settings(settings: &CacheSettings) -> Self {
         Self {
-            dmm: secs(settings.cache_dmm_ttl_secs),
-            dmm_pending: secs(settings.cache_dmm_pending_ttl_secs),
-            yts: secs(settings.cache_yts_ttl_secs),
-            yts_empty: secs(settings.cache_yts_empty_ttl_secs),
-            torrentio: secs(settings.cache_torrentio_ttl_secs),
-            torrentio_empty: secs(settings.cache_torrentio_empty_ttl_secs),
-            failure: secs(settings.cache_failure_ttl_secs),
-            stale: secs(settings.cache_stale_secs),
-            stale_if_error: secs(settings.cache_stale_if_error_secs),
-            dmm_challenge: DMM_CHALLENGE_LIFETIME
-                .saturating_sub(secs(settings.cache_dmm_token_margin_secs)),
+            dmm: settings.dmm_ttl,
+            dmm_pending: settings.dmm_pending_ttl,
+            yts: settings.yts_ttl,
+            yts_empty: settings.yts_empty_ttl,
+            torrentio: settings.torrentio_ttl,
+            torrentio_empty: settings.torrentio_empty_ttl,
+            failure: settings.failure_ttl,
+            stale: settings.stale,
+            stale_if_error: settings.stale_if_error,
+            dmm_challenge: DMM_CHALLENGE_LIFETIME.saturating_sub(settings.dmm_token_margin),
         }
     }
 

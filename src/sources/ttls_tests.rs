@@ -1,10 +1,11 @@
 use super::*;
 use crate::protocol::stream::InfoHash;
+use crate::settings::Settings;
 use crate::sources::Candidate;
 
 fn ttls() -> SourceTtls {
     let settings = Settings::from_iter(Vec::new()).expect("defaults are valid");
-    SourceTtls::from_settings(&settings)
+    SourceTtls::from_settings(&settings.cache)
 }
 
 fn answer(releases: usize, pending: bool) -> Result<SourceAnswer, SourceError> {

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use wiremock::{Request, ResponseTemplate};
 
+use super::errors::{missing, rd_error};
 use super::state::RdState;
 use super::torrents::{add_magnet, delete, in_progress, info, list, select_files};
 use super::{PREFIX, RdInner};
@@ -17,34 +18,6 @@ static FAILURES: Failures = Failures {
     rate_limited_mime: "application/json",
     garbage: r#"{"id":"JKL012","filename":"The.Shaw"#,
 };
-
-/// RD's error shape: `{"error": "<snake_case>", "error_code": <int>}`.
-pub(crate) fn rd_error(status: u16, error: &str, code: i32) -> ResponseTemplate {
-    json(status, &json!({ "error": error, "error_code": code }))
-}
-
-/// An RD error with `error_details`, keys in the order seen on the wire.
-#[derive(serde::Serialize)]
-struct DetailedError<'a> {
-    error: &'a str,
-    error_details: String,
-    error_code: i32,
-}
-
-/// `parameter_missing`/1 with the `error_details` RD adds.
-pub(super) fn missing(param: &str) -> ResponseTemplate {
-    let body = DetailedError {
-        error: "parameter_missing",
-        error_details: format!("{{{param}}} is missing"),
-        error_code: 1,
-    };
-    json(400, &body)
-}
-
-/// 404 `unknown_ressource`/7 (RD's spelling).
-pub(super) fn unknown_resource() -> ResponseTemplate {
-    rd_error(404, "unknown_ressource", 7)
-}
 
 /// The method each endpoint takes.
 fn expected_method(endpoint: &str) -> &'static str {

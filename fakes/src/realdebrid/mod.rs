@@ -2,6 +2,7 @@
 //! a per-token 250 requests/minute budget, a torrent state machine per account, the 2026 error
 //! codes (451 infringing, 509 slots, 503 hoster) and the disabled instantAvailability endpoint.
 
+mod errors;
 mod handlers;
 mod render;
 mod state;

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
-use super::handlers::{missing, rd_error, unknown_resource};
+use super::errors::{missing, rd_error, unknown_resource};
 use super::state::{Phase, RdState};
 use crate::common::{form, is_hex40, json, query};
 

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use shared_budget::SharedBudget;
 use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
-use types::{Added, TorrentInfo, TorrentSummary, Unrestricted, User};
+use types::{Added, TorrentInfo, TorrentSummary, Unrestricted};
 use url::Url;
 
 /// The longest a call waits for its token's budget before giving up without calling.
@@ -69,12 +69,6 @@ impl RealDebrid {
             metrics,
             budget: Arc::default(),
         }
-    }
-
-    /// `GET /user`: checks the token.
-    pub async fn user(&self, token: &DebridToken) -> Result<User, RdError> {
-        self.json(token, Method::GET, &["user"], |request| request)
-            .await
     }
 
     /// `GET /torrents`: one page of the account's torrents, newest first.

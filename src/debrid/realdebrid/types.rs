@@ -3,18 +3,6 @@
 
 use serde::{Deserialize, Deserializer};
 
-/// `GET /user`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct User {
-    pub username: String,
-    /// `premium` or `free`.
-    #[serde(rename = "type")]
-    pub account_type: String,
-    /// Seconds of premium left.
-    #[serde(default)]
-    pub premium: i64,
-}
-
 /// Where a torrent is in its life on Real-Debrid.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,147 @@
+//! The environment as Ferrio reads it: one flat struct, one field per variable (the field is
+//! the variable's name in lowercase), with every default in one [`Default`] impl. The grouped,
+//! typed [`super::Settings`] the rest of Ferrio uses is built from it.
+
+use super::LogFormat;
+use secrecy::SecretString;
+use serde::Deserialize;
+use url::Url;
+
+/// Every variable Ferrio reads, each documented as `` /// `NAME`: `` (the `.env.example` test
+/// reads these lines).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub(super) struct Env {
+    /// `HOST`: address to bind.
+    pub host: String,
+    /// `PORT`: port to bind; 0 picks a free one (the tests do this).
+    pub port: u16,
+    /// `PUBLIC_URL`: base of absolute links (resolve URLs, install links). Without it the
+    /// request's scheme and `Host` are used.
+    pub public_url: Option<Url>,
+    /// `CLIENT_IP_HEADER`: the header the proxy in front of Ferrio sets to the viewer's address
+    /// (`Fly-Client-IP`, or `X-Forwarded-For`, whose last entry is then used). Unset, the peer
+    /// address of the connection is the viewer's.
+    pub client_ip_header: Option<String>,
+    /// `REDIS_URL`: shared cache for many instances; unset means an in-process cache.
+    pub redis_url: Option<SecretString>,
+    /// `DMM_URL`: Debrid Media Manager base URL.
+    pub dmm_url: Url,
+    /// `YTS_URL`: YTS API base URL (the part before `/list_movies.json`).
+    pub yts_url: Url,
+    /// `TORRENTIO_URL`: Torrentio base URL (the part before `/stream/...`).
+    pub torrentio_url: Url,
+    /// `REALDEBRID_URL`: Real-Debrid REST base URL.
+    pub realdebrid_url: Url,
+    /// `CONFIG_SECRET`: when set, sealed (encrypted) configs are accepted and produced.
+    pub config_secret: Option<SecretString>,
+    /// `LOG_FORMAT`: `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// `REQUEST_DEADLINE_MS`: the most a stream request waits for its sources.
+    pub request_deadline_ms: u64,
+    /// `SOURCE_TIMEOUT_MS`: timeout of one upstream call.
+    pub source_timeout_ms: u64,
+    /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
+    pub dmm_min_interval_ms: u64,
+
+    // Cache: Redis connection, in-process tier, single-flight, lifetimes.
+    /// `REDIS_POOL_SIZE`: most connections one instance opens to Redis.
+    pub redis_pool_size: usize,
+    /// `REDIS_TIMEOUT_MS`: the most one Redis operation (pool wait, connect and command) may
+    /// take before Ferrio carries on without it.
+    pub redis_timeout_ms: u64,
+    /// `REDIS_RETRY_MS`: how often an unreachable Redis is probed until it answers again.
+    pub redis_retry_ms: u64,
+    /// `CACHE_MEMORY_MB`: bound of the in-process cache tier, in MiB.
+    pub cache_memory_mb: u64,
+    /// `CACHE_FRONT_TTL_MS`: how long the in-process tier in front of Redis keeps an entry.
+    pub cache_front_ttl_ms: u64,
+    /// `CACHE_LOCK_TTL_MS`: lifetime of the cross-instance fetch lock.
+    pub cache_lock_ttl_ms: u64,
+    /// `CACHE_LOCK_WAIT_MS`: how long an instance waits for another's fetch before its own.
+    pub cache_lock_wait_ms: u64,
+    /// `CACHE_LOCK_POLL_MS`: how often a waiting instance looks for the other's result.
+    pub cache_lock_poll_ms: u64,
+    /// `CACHE_STALE_SECS`: how long past its freshness an entry is served while refreshed.
+    pub cache_stale_secs: u64,
+    /// `CACHE_STALE_IF_ERROR_SECS`: how long past its freshness an entry is served while its
+    /// source fails.
+    pub cache_stale_if_error_secs: u64,
+    /// `CACHE_FAILURE_TTL_SECS`: how long a failed source call is remembered.
+    pub cache_failure_ttl_secs: u64,
+    /// `CACHE_DMM_TTL_SECS`: freshness of a DMM answer.
+    pub cache_dmm_ttl_secs: u64,
+    /// `CACHE_DMM_PENDING_TTL_SECS`: freshness of a DMM answer while DMM is still searching.
+    pub cache_dmm_pending_ttl_secs: u64,
+    /// `CACHE_YTS_TTL_SECS`: freshness of a YTS answer with releases.
+    pub cache_yts_ttl_secs: u64,
+    /// `CACHE_YTS_EMPTY_TTL_SECS`: freshness of an empty YTS answer.
+    pub cache_yts_empty_ttl_secs: u64,
+    /// `CACHE_TORRENTIO_TTL_SECS`: freshness of a Torrentio answer with releases.
+    pub cache_torrentio_ttl_secs: u64,
+    /// `CACHE_TORRENTIO_EMPTY_TTL_SECS`: freshness of an empty Torrentio answer.
+    pub cache_torrentio_empty_ttl_secs: u64,
+    /// `CACHE_DMM_TOKEN_MARGIN_SECS`: a DMM challenge token is dropped this long before it
+    /// expires, so no search is sent with a token that dies on the way.
+    pub cache_dmm_token_margin_secs: u64,
+
+    // Real-Debrid.
+    /// `REALDEBRID_TIMEOUT_MS`: timeout of one Real-Debrid call.
+    pub realdebrid_timeout_ms: u64,
+
+    // Catalogs.
+    /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
+    pub catalog_ttl_secs: u64,
+
+    /// `HOT_RESPONSE_TTL_MS`: a stream list asked again within this long is served as
+    /// rendered; 0 turns this off.
+    pub hot_response_ttl_ms: u64,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 7000,
+            public_url: None,
+            client_ip_header: None,
+            redis_url: None,
+            dmm_url: url("https://debridmediamanager.com"),
+            yts_url: url("https://yts.mx/api/v2"),
+            torrentio_url: url("https://torrentio.strem.fun"),
+            realdebrid_url: url("https://api.real-debrid.com/rest/1.0"),
+            config_secret: None,
+            log_format: LogFormat::Pretty,
+            request_deadline_ms: 5_000,
+            source_timeout_ms: 4_000,
+            dmm_min_interval_ms: 2_000,
+            redis_pool_size: 16,
+            redis_timeout_ms: 100,
+            redis_retry_ms: 1_000,
+            cache_memory_mb: 256,
+            cache_front_ttl_ms: 2_000,
+            cache_lock_ttl_ms: 10_000,
+            cache_lock_wait_ms: 5_000,
+            cache_lock_poll_ms: 20,
+            cache_stale_secs: 3_600,
+            cache_stale_if_error_secs: 86_400,
+            cache_failure_ttl_secs: 30,
+            cache_dmm_ttl_secs: 600,
+            cache_dmm_pending_ttl_secs: 60,
+            cache_yts_ttl_secs: 21_600,
+            cache_yts_empty_ttl_secs: 3_600,
+            cache_torrentio_ttl_secs: 3_600,
+            cache_torrentio_empty_ttl_secs: 60,
+            cache_dmm_token_margin_secs: 60,
+            realdebrid_timeout_ms: 8_000,
+            catalog_ttl_secs: 3_600,
+            hot_response_ttl_ms: 10_000,
+        }
+    }
+}
+
+fn url(value: &str) -> Url {
+    // The literals above are valid URLs; a failure here is a programming error caught by the
+    // settings tests.
+    Url::parse(value).unwrap_or_else(|_| unreachable!("default URL {value} is valid"))
+}
