@@ -14,19 +14,26 @@ FROM rust:${RUST_VERSION}-slim-bookworm AS builder
 WORKDIR /app
 
 # 1. Dependencies alone, so this layer is rebuilt only when a manifest or the lockfile changes.
-#    The workspace has two members; cargo needs both manifests and a target for each to load
-#    it, so each gets a stub source. `fakes` (the test fakes) is a dev-dependency only and is
-#    never compiled here.
+#    Cargo loads the whole workspace, so every member's manifest is copied and every target it
+#    declares gets a stub source (tests/api/docker.rs checks that none is missing). The members
+#    other than Ferrio itself (the test fakes, the test kit, the benchmark driver) are never
+#    compiled here: only the `ferrio` binary is built.
 COPY Cargo.toml Cargo.lock ./
 COPY fakes/Cargo.toml fakes/Cargo.toml
-RUN mkdir -p src fakes/src \
+COPY testkit/Cargo.toml testkit/Cargo.toml
+COPY bench/Cargo.toml bench/Cargo.toml
+RUN mkdir -p src fakes/src testkit/src bench/src/bin \
     && printf 'fn main() {}\n' > src/main.rs \
     && : > src/lib.rs \
     && : > fakes/src/lib.rs \
+    && : > testkit/src/lib.rs \
+    && printf 'fn main() {}\n' > bench/src/main.rs \
+    && printf 'fn main() {}\n' > bench/src/bin/baseline.rs \
     && cargo build --release --locked --bin ferrio \
     && rm -rf src
 
-# 2. The sources (.dockerignore keeps out target/, tests, fakes' sources, node_modules, .git).
+# 2. The sources (.dockerignore keeps out target/, tests, the other members' sources,
+#    node_modules, .git); the stubs of step 1 stand in for the members' sources.
 #    COPY keeps the files' own mtimes, which may be older than the stub build above: touch the
 #    crate roots so cargo rebuilds Ferrio itself instead of keeping the stub.
 COPY . .

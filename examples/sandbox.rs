@@ -48,7 +48,7 @@ async fn main() {
     // Already registered by the seeded fake; done explicitly so the sandbox does not depend on it.
     fakes.realdebrid.add_token(fixtures::RD_TOKEN);
 
-    for (key, value) in fakes.env() {
+    for (key, value) in ferrio_testkit::fakes_env(&fakes) {
         println!("export {key}={value}");
     }
     println!(

@@ -1,4 +1,4 @@
-//! The read path against the in-process backend (Redis is covered by `tests/cache.rs`).
+//! The read path against the in-process backend (Redis is covered by `tests/api/cache/`).
 
 use super::*;
 use std::sync::atomic::{AtomicUsize, Ordering};

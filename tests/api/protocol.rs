@@ -1,0 +1,307 @@
+//! The Stremio protocol surface: routes with and without config, CORS, cache headers,
+//! percent-encoded ids, config encodings, sealed configs and every bad-input answer.
+
+use crate::common::{TestApp, spawn_app, spawn_app_with};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use ferrio::protocol::{config::UserConfig, seal::Sealer};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::SecretString;
+use serde_json::Value;
+
+const TOKEN: &str = "FAKETOKENFORPROTOCOLTESTS0123456789ABCDEFGHIJ";
+
+fn base64_config(json: &str) -> String {
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn percent_config(json: &str) -> String {
+    utf8_percent_encode(json, NON_ALPHANUMERIC).to_string()
+}
+
+/// Asserts a JSON error answer and returns its message.
+async fn expect_error(app: &TestApp, path: &str, status: u16) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status().as_u16(), status, "GET {path}");
+    assert_eq!(
+        header(&response, "access-control-allow-origin"),
+        "*",
+        "CORS on errors too"
+    );
+    assert!(
+        header(&response, "content-type").starts_with("application/json"),
+        "{path}"
+    );
+    let body: Value = response.json().await.expect("JSON error body");
+    body["error"].as_str().expect("an error message").to_owned()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn manifest_is_served_with_cors_and_absolute_links() {
+    let app = spawn_app().await;
+    let response = app.get("/manifest.json").await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(header(&response, "access-control-allow-origin"), "*");
+    assert!(header(&response, "cache-control").contains("max-age="));
+    let manifest: Value = response.json().await.expect("JSON");
+    assert_eq!(manifest["id"], "dev.ferrio.addon");
+    assert_eq!(manifest["behaviorHints"]["configurable"], true);
+    assert!(manifest["catalogs"].is_array());
+    assert_eq!(manifest["logo"], format!("{}/static/logo.png", app.address));
+    let logo = app.get("/static/logo.png").await;
+    assert_eq!(logo.status().as_u16(), 200);
+    assert_eq!(header(&logo, "content-type"), "image/png");
+}
+
+#[tokio::test]
+async fn public_url_is_the_base_of_absolute_links() {
+    let app = spawn_app_with(|env| {
+        env.insert("PUBLIC_URL".into(), "https://ferrio.example".into());
+    })
+    .await;
+    let manifest = app.get_json("/manifest.json", 200).await;
+    assert_eq!(manifest["logo"], "https://ferrio.example/static/logo.png");
+}
+
+#[tokio::test]
+async fn configured_manifests_are_installable_in_both_encodings() {
+    let app = spawn_app().await;
+    let json = format!(r#"{{"realdebrid":"{TOKEN}","sort":"size"}}"#);
+    for segment in [base64_config(&json), percent_config(&json)] {
+        let manifest = app
+            .get_json(&format!("/{segment}/manifest.json"), 200)
+            .await;
+        assert_eq!(manifest["name"], "Ferrio RD");
+        assert_eq!(manifest["behaviorHints"]["configurable"], true);
+        assert!(
+            manifest["behaviorHints"]
+                .get("configurationRequired")
+                .is_none()
+        );
+    }
+    let plain = app
+        .get_json(&format!("/{}/manifest.json", base64_config("{}")), 200)
+        .await;
+    assert_eq!(plain["name"], "Ferrio");
+}
+
+#[tokio::test]
+async fn preflight_is_answered() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/manifest.json", app.address),
+        )
+        .header("Origin", "https://web.stremio.com")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(header(&response, "access-control-allow-origin"), "*");
+    assert!(header(&response, "access-control-allow-methods").contains("GET"));
+}
+
+#[tokio::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .head(format!("{}/manifest.json", app.address))
+        .send()
+        .await
+        .expect("HEAD");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.bytes().await.expect("body").is_empty());
+}
+
+#[tokio::test]
+async fn resource_answers_carry_their_cache_policy_in_body_and_header() {
+    let app = spawn_app().await;
+    let response = app.get("/stream/movie/tt0000001.json").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let cache_control = header(&response, "cache-control");
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(
+        body["streams"],
+        Value::Array(vec![]),
+        "an unknown title has no streams"
+    );
+    let expected = format!(
+        "max-age={}, stale-while-revalidate={}, stale-if-error={}, public",
+        body["cacheMaxAge"], body["staleRevalidate"], body["staleError"]
+    );
+    assert_eq!(cache_control, expected);
+}
+
+#[tokio::test]
+async fn every_resource_route_exists_with_and_without_config() {
+    let app = spawn_app().await;
+    let config = base64_config(r#"{"sources":["yts"]}"#);
+    for prefix in [String::new(), format!("/{config}")] {
+        for (path, key) in [
+            ("/stream/movie/tt0000001.json", "streams"),
+            ("/stream/series/tt0000002%3A1%3A3.json", "streams"),
+            ("/stream/series/tt0000002:1:3.json", "streams"),
+            ("/catalog/movie/yts-popular.json", "metas"),
+            ("/catalog/movie/yts-popular/skip=100.json", "metas"),
+            (
+                "/catalog/movie/yts-popular/genre=Sci-Fi&skip=100.json",
+                "metas",
+            ),
+            (
+                "/catalog/movie/yts-search/search=the%20matrix.json",
+                "metas",
+            ),
+        ] {
+            let body = app.get_json(&format!("{prefix}{path}"), 200).await;
+            assert!(body[key].is_array(), "{prefix}{path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_resources_types_and_prefixes_are_json_404s() {
+    let app = spawn_app().await;
+    for path in [
+        "/subtitles/movie/tt0000001.json",
+        "/addon_catalog/movie/x.json",
+        "/stream/anime/tt0000001.json",
+        "/stream/movie/kitsu%3A1.json",
+        "/catalog/movie/no-such-catalog.json",
+        "/catalog/series/yts-popular.json",
+        "/meta/movie/tt0000001.json",
+        "/nothing/here",
+    ] {
+        expect_error(&app, path, 404).await;
+    }
+}
+
+#[tokio::test]
+async fn malformed_ids_and_extras_are_json_400s_that_say_what_is_wrong() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/stream/movie/tt12ab.json", "movie id"),
+        ("/stream/series/tt0903747.json", "season"),
+        ("/stream/series/tt0903747%3Ax%3A3.json", "series id"),
+        ("/catalog/movie/yts-popular/skip=-5.json", "skip"),
+        ("/catalog/movie/yts-search.json", "search"),
+        ("/stream/movie/%FF%FE.json", "UTF-8"),
+    ];
+    for (path, hint) in cases {
+        let message = expect_error(&app, path, 400).await;
+        assert!(message.contains(hint), "{path}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn bad_configs_are_json_400s_without_the_config_in_the_body() {
+    let app = spawn_app().await;
+    let secret_bearing = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}","sort":"{TOKEN}"}}"#));
+    let too_long = base64_config(&format!(
+        r#"{{"excludeKeywords":["{}"]}}"#,
+        "x".repeat(4000)
+    ));
+    let cases = [
+        ("not-a-config".to_owned(), "neither"),
+        (secret_bearing, "sort"),
+        (base64_config(r#"{"maxSizeGb":"big"}"#), "maxSizeGb"),
+        (too_long, "longer than"),
+        (
+            "s.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+            "CONFIG_SECRET",
+        ),
+    ];
+    for (segment, hint) in cases {
+        for route in ["manifest.json", "stream/movie/tt0000001.json"] {
+            let message = expect_error(&app, &format!("/{segment}/{route}"), 400).await;
+            assert!(message.contains(hint), "{route}: {message}");
+            assert!(!message.contains(TOKEN), "{message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sealed_configs_round_trip_and_another_key_is_refused() {
+    let app = spawn_app_with(|env| {
+        env.insert("CONFIG_SECRET".into(), "the server secret".into());
+    })
+    .await;
+    let config: UserConfig =
+        serde_json::from_str(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#)).expect("config");
+    let ours = Sealer::new(&SecretString::from("the server secret".to_owned()));
+    let theirs = Sealer::new(&SecretString::from("another secret".to_owned()));
+
+    let sealed = config.encode(Some(&ours));
+    assert!(!sealed.contains(TOKEN));
+    let manifest = app.get_json(&format!("/{sealed}/manifest.json"), 200).await;
+    assert_eq!(manifest["name"], "Ferrio RD");
+
+    let foreign = config.encode(Some(&theirs));
+    let message = expect_error(&app, &format!("/{foreign}/manifest.json"), 400).await;
+    assert!(message.contains("sealed"), "{message}");
+
+    // Plain configs keep working on a server that seals.
+    app.get_json(&format!("/{}/manifest.json", config.encode(None)), 200)
+        .await;
+}
+
+#[tokio::test]
+async fn operations_endpoints() {
+    let app = spawn_app().await;
+    assert_eq!(app.get_json("/healthz", 200).await["status"], "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status().as_u16(), 200);
+
+    let segment = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#));
+    app.get_json(&format!("/{segment}/stream/movie/tt0000001.json"), 200)
+        .await;
+    let metrics = app.get("/metrics").await.text().await.expect("text");
+    assert!(
+        metrics.contains(r#"ferrio_http_requests_total{method="GET",route="/stream/{type}/{id}.json",status="200"}"#),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(TOKEN));
+    assert!(!metrics.contains(&segment));
+}
+
+#[tokio::test]
+async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
+    let app = spawn_app_with(|env| {
+        env.insert("HOT_RESPONSE_TTL_MS".into(), "60000".into());
+    })
+    .await;
+    let first = app.get_json("/stream/movie/tt0111161.json", 200).await;
+    let second = app.get_json("/stream/movie/tt0111161.json", 200).await;
+    assert_eq!(first, second);
+    let other_config = format!(
+        "/{}/stream/movie/tt0111161.json",
+        base64_config(r#"{"sort":"size"}"#)
+    );
+    app.get_json(&other_config, 200).await;
+    let metrics = app.get("/metrics").await.text().await.expect("text");
+    let count = |event: &str| {
+        let line =
+            format!(r#"ferrio_cache_events_total{{event="{event}",family="hot_response"}} "#);
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .map(str::to_owned)
+    };
+    assert_eq!(count("hit").as_deref(), Some("1"), "{metrics}");
+    assert_eq!(
+        count("miss").as_deref(),
+        Some("2"),
+        "another config is another answer"
+    );
+}
