@@ -6,6 +6,7 @@
 mod cache;
 pub mod candidate;
 mod dmm;
+mod endpoint;
 mod error;
 mod fanout;
 mod http;

@@ -159,7 +159,7 @@ async fn a_yts_outage_serves_the_stale_page_or_an_empty_list() {
         .get_json("/catalog/movie/yts-popular/genre=Drama.json", 200)
         .await;
     assert_eq!(blocked["metas"], Value::Array(vec![]));
-    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    let metrics = app.metrics().await.text().await.expect("metrics");
     assert!(
         metrics.contains(r#"outcome="blocked",source="yts""#),
         "{metrics}"

@@ -46,15 +46,6 @@ fn chosen_form() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn post_form(app: &crate::common::TestApp, form: &[(&str, &str)]) -> reqwest::Response {
-    app.client
-        .post(format!("{}/configure", app.address))
-        .form(form)
-        .send()
-        .await
-        .expect("request reaches the app")
-}
-
 /// Asserts the headers every configure page carries, and returns the body.
 async fn page(response: reqwest::Response, status: u16) -> String {
     assert_eq!(response.status().as_u16(), status);
@@ -224,7 +215,7 @@ async fn a_bad_url_config_is_the_usual_json_400() {
 #[tokio::test]
 async fn posting_the_form_gives_an_install_url_for_exactly_that_config() {
     let app = crate::common::spawn_app().await;
-    let html = page(post_form(&app, &chosen_form()).await, 200).await;
+    let html = page(app.submit_configure(&chosen_form()).await, 200).await;
 
     let manifest_url = value_of(&html, "manifest-url");
     let base = format!("{}/", app.address);
@@ -270,7 +261,7 @@ async fn the_default_form_gives_the_default_config() {
         ("catalogs", "yts-top-rated"),
         ("catalogs", "yts-search"),
     ];
-    let html = page(post_form(&app, &form).await, 200).await;
+    let html = page(app.submit_configure(&form).await, 200).await;
     let manifest_url = value_of(&html, "manifest-url");
     let config = UserConfig::decode(segment_of(&manifest_url), None).expect("decodes");
     assert_eq!(config, UserConfig::default());
@@ -282,7 +273,7 @@ async fn with_a_config_secret_the_install_url_is_sealed() {
         env.insert("CONFIG_SECRET".into(), SECRET.into());
     })
     .await;
-    let html = page(post_form(&app, &chosen_form()).await, 200).await;
+    let html = page(app.submit_configure(&chosen_form()).await, 200).await;
     assert!(html.contains("This server seals install URLs"));
 
     let manifest_url = value_of(&html, "manifest-url");
@@ -342,16 +333,7 @@ async fn with_a_config_secret_the_page_never_shows_a_saved_token() {
         form
     };
     let form = resubmit(vec![("keptToken", kept.clone())]);
-    let html = page(
-        app.client
-            .post(format!("{}/configure", app.address))
-            .form(&form)
-            .send()
-            .await
-            .expect("request reaches the app"),
-        200,
-    )
-    .await;
+    let html = page(app.submit_configure(&form).await, 200).await;
     assert!(!html.contains(TOKEN));
     let saved = segment_of(&value_of(&html, "manifest-url")).to_owned();
     assert_eq!(
@@ -364,39 +346,21 @@ async fn with_a_config_secret_the_page_never_shows_a_saved_token() {
         ("keptToken", kept.clone()),
         ("removeToken", "on".into()),
     ]);
-    let html = page(
-        app.client
-            .post(format!("{}/configure", app.address))
-            .form(&form)
-            .send()
-            .await
-            .expect("request reaches the app"),
-        200,
-    )
-    .await;
+    let html = page(app.submit_configure(&form).await, 200).await;
     let saved = segment_of(&value_of(&html, "manifest-url")).to_owned();
     let config = UserConfig::decode(&saved, Some(&sealer)).expect("opens");
     assert_eq!(config.realdebrid, None);
 
     // Only a config this server sealed can lend its token.
     let form = resubmit(vec![("keptToken", chosen_config().encode(None))]);
-    let html = page(
-        app.client
-            .post(format!("{}/configure", app.address))
-            .form(&form)
-            .send()
-            .await
-            .expect("request reaches the app"),
-        400,
-    )
-    .await;
+    let html = page(app.submit_configure(&form).await, 400).await;
     assert!(html.contains("type it again"), "{html}");
 }
 
 #[tokio::test]
 async fn without_a_config_secret_the_token_is_prefilled_and_nothing_is_kept() {
     let app = crate::common::spawn_app().await;
-    let html = page(post_form(&app, &chosen_form()).await, 200).await;
+    let html = page(app.submit_configure(&chosen_form()).await, 200).await;
     assert_eq!(value_of(&html, "realdebrid"), TOKEN);
     assert!(!html.contains("keptToken"));
 }
@@ -407,7 +371,7 @@ async fn an_invalid_form_is_shown_back_with_the_error_and_400() {
 
     // No source ticked.
     let form = [("maxSizeGb", "12"), ("sort", "size"), ("realdebrid", TOKEN)];
-    let html = page(post_form(&app, &form).await, 400).await;
+    let html = page(app.submit_configure(&form).await, 400).await;
     let error = tag(&html, "id=\"error\"");
     assert!(error.contains("role=\"alert\""));
     assert!(html.contains("choose at least one source"), "{html}");
@@ -435,7 +399,7 @@ async fn an_invalid_form_is_shown_back_with_the_error_and_400() {
         ("excludeQualities", "8k", "field `excludeQualities"),
     ] {
         let form = [("sources", "yts"), (field, value)];
-        let html = page(post_form(&app, &form).await, 400).await;
+        let html = page(app.submit_configure(&form).await, 400).await;
         let at = html.find("id=\"error\"").expect("error shown");
         let shown = &html[at..at + html[at..].find("</p>").expect("error ends")];
         assert!(shown.contains(message), "{field}: {shown}");

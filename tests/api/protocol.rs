@@ -47,7 +47,7 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 #[tokio::test]
 async fn manifest_is_served_with_cors_and_absolute_links() {
     let app = spawn_app().await;
-    let response = app.get("/manifest.json").await;
+    let response = app.manifest(None).await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(header(&response, "access-control-allow-origin"), "*");
     assert!(header(&response, "cache-control").contains("max-age="));
@@ -260,13 +260,13 @@ async fn sealed_configs_round_trip_and_another_key_is_refused() {
 async fn operations_endpoints() {
     let app = spawn_app().await;
     assert_eq!(app.get_json("/healthz", 200).await["status"], "ok");
-    let ready = app.get("/readyz").await;
+    let ready = app.readyz().await;
     assert_eq!(ready.status().as_u16(), 200);
 
     let segment = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#));
     app.get_json(&format!("/{segment}/stream/movie/tt0000001.json"), 200)
         .await;
-    let metrics = app.get("/metrics").await.text().await.expect("text");
+    let metrics = app.metrics().await.text().await.expect("text");
     assert!(
         metrics.contains(r#"ferrio_http_requests_total{method="GET",route="/stream/{type}/{id}.json",status="200"}"#),
         "{metrics}"
@@ -289,7 +289,7 @@ async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
         base64_config(r#"{"sort":"size"}"#)
     );
     app.get_json(&other_config, 200).await;
-    let metrics = app.get("/metrics").await.text().await.expect("text");
+    let metrics = app.metrics().await.text().await.expect("text");
     let count = |event: &str| {
         let line =
             format!(r#"ferrio_cache_events_total{{event="{event}",family="hot_response"}} "#);

@@ -10,16 +10,14 @@
 
 mod challenge;
 
-use super::http::{RetryGate, SourceHttp};
 use super::pacer::Pacer;
-use super::{Candidate, SourceAnswer, SourceError};
+use super::{Candidate, SourceAnswer, SourceError, SourceHttp, endpoint::SourceEndpoint};
 use crate::cache::Cache;
 use crate::protocol::{
     config::SourceId,
     request::{ImdbId, VideoId},
     stream::InfoHash,
 };
-use crate::upstream::endpoint;
 use crate::upstream::lenient;
 use challenge::{Challenge, ChallengeBody, Challenges};
 use reqwest::StatusCode;
@@ -35,11 +33,8 @@ const CANARY_FLOOR: u64 = 900_000_000;
 /// The DMM client: one per process, so the challenge, the pacing and the `Retry-After` gate
 /// are shared by every request.
 pub struct DmmClient {
-    http: SourceHttp,
-    base: Url,
-    timeout: Duration,
+    upstream: SourceEndpoint,
     pacer: Pacer,
-    gate: RetryGate,
     challenges: Challenges,
 }
 
@@ -94,11 +89,8 @@ impl DmmClient {
         challenge_ttl: Duration,
     ) -> Self {
         Self {
-            http,
-            base,
-            timeout,
+            upstream: SourceEndpoint::new(http, base, timeout),
             pacer: Pacer::new(min_interval),
-            gate: RetryGate::default(),
             challenges: Challenges::new(cache, challenge_ttl),
         }
     }
@@ -110,7 +102,7 @@ impl DmmClient {
         if is_canary(video) {
             return Ok(SourceAnswer::default());
         }
-        self.gate.check()?;
+        self.upstream.check()?;
         let challenge = self.challenge().await?;
         match self.search_with(video, &challenge).await {
             Err(SourceError::Unauthorized) => {
@@ -134,9 +126,9 @@ impl DmmClient {
         if hashes.is_empty() || is_canary(&VideoId::Movie(imdb.clone())) {
             return Ok(available);
         }
-        self.gate.check()?;
+        self.upstream.check()?;
         let challenge = self.challenge().await?;
-        let url = endpoint(&self.base, &["api", "availability", "check"]);
+        let url = self.upstream.url(&["api", "availability", "check"]);
         for chunk in hashes.chunks(AVAILABILITY_BATCH) {
             let body = AvailabilityQuery {
                 dmm_problem_key: &challenge.token,
@@ -144,13 +136,11 @@ impl DmmClient {
                 imdb_id: imdb.as_str(),
                 hashes: chunk.iter().map(InfoHash::as_str).collect(),
             };
-            let call = async {
-                self.http
-                    .post_json(url.clone(), &body, self.timeout)
-                    .await?
-                    .json()
-            };
-            let result = self.http.observed("dmm_availability", call, |_| "ok").await;
+            let call = async { self.upstream.post_json(url.clone(), &body).await?.json() };
+            let result = self
+                .upstream
+                .observed("dmm_availability", call, |_| "ok")
+                .await;
             if matches!(result, Err(SourceError::Unauthorized)) {
                 self.challenges.invalidate(&challenge).await;
             }
@@ -167,15 +157,16 @@ impl DmmClient {
 
     async fn challenge(&self) -> Result<Challenge, SourceError> {
         self.challenges
-            .get(|| self.http.observed("dmm_challenge", self.mint(), |_| "ok"))
+            .get(|| {
+                self.upstream
+                    .observed("dmm_challenge", self.mint(), |_| "ok")
+            })
             .await
     }
 
     async fn mint(&self) -> Result<ChallengeBody, SourceError> {
-        let url = endpoint(&self.base, &["api", "challenge"]);
-        let result = self.http.get(url, self.timeout).await;
-        self.gate.observe(&result);
-        result?.json()
+        let url = self.upstream.url(&["api", "challenge"]);
+        self.upstream.get(url).await?.json()
     }
 
     async fn search_with(
@@ -183,12 +174,12 @@ impl DmmClient {
         video: &VideoId,
         challenge: &Challenge,
     ) -> Result<SourceAnswer, SourceError> {
-        self.gate.check()?;
+        self.upstream.check()?;
         self.pacer.wait_turn().await?;
         let call = self.request(video, challenge);
-        let result = self.http.observed("dmm", call, SourceAnswer::outcome).await;
-        self.gate.observe(&result);
-        result
+        self.upstream
+            .observed("dmm", call, SourceAnswer::outcome)
+            .await
     }
 
     async fn request(
@@ -196,10 +187,7 @@ impl DmmClient {
         video: &VideoId,
         challenge: &Challenge,
     ) -> Result<SourceAnswer, SourceError> {
-        let reply = self
-            .http
-            .get(self.search_url(video, challenge), self.timeout)
-            .await?;
+        let reply = self.upstream.get(self.search_url(video, challenge)).await?;
         if reply.status == StatusCode::NO_CONTENT {
             // Not scraped yet: DMM is (or will be) working on it, so ask again soon.
             let pending = matches!(reply.header("status"), Some("requested" | "processing"));
@@ -221,7 +209,7 @@ impl DmmClient {
             VideoId::Movie(_) => "movie",
             VideoId::Episode { .. } => "tv",
         };
-        let mut url = endpoint(&self.base, &["api", "torrents", kind]);
+        let mut url = self.upstream.url(&["api", "torrents", kind]);
         {
             let mut query = url.query_pairs_mut();
             query.append_pair("imdbId", video.imdb().as_str());

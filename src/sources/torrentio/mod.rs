@@ -12,8 +12,10 @@
 
 mod title;
 
-use super::http::{RetryGate, SourceHttp};
-use super::{Candidate, SourceAnswer, SourceError, candidate::file_name};
+use super::{
+    Candidate, SourceAnswer, SourceError, SourceHttp, candidate::file_name,
+    endpoint::SourceEndpoint,
+};
 use crate::protocol::{config::SourceId, request::VideoId, stream::InfoHash};
 use crate::upstream::endpoint_component;
 use crate::upstream::lenient;
@@ -23,10 +25,7 @@ use url::Url;
 
 /// The Torrentio client.
 pub struct TorrentioClient {
-    http: SourceHttp,
-    base: Url,
-    timeout: Duration,
-    gate: RetryGate,
+    upstream: SourceEndpoint,
 }
 
 #[derive(Deserialize)]
@@ -63,26 +62,21 @@ impl TorrentioClient {
     /// A client for the Torrentio at `base` (the part before `/stream/…`).
     pub fn new(http: SourceHttp, base: Url, timeout: Duration) -> Self {
         Self {
-            http,
-            base,
-            timeout,
-            gate: RetryGate::default(),
+            upstream: SourceEndpoint::new(http, base, timeout),
         }
     }
 
     /// The torrents Torrentio has for a movie or one episode.
     pub async fn streams(&self, video: &VideoId) -> Result<SourceAnswer, SourceError> {
-        self.gate.check()?;
+        self.upstream.check()?;
         let call = async {
-            let result = self.http.get(self.url(video), self.timeout).await;
-            self.gate.observe(&result);
-            let body: StreamsBody = result?.json()?;
+            let body: StreamsBody = self.upstream.get(self.url(video)).await?.json()?;
             Ok(SourceAnswer {
                 candidates: body.streams.into_iter().map(candidate).collect(),
                 pending: false,
             })
         };
-        self.http
+        self.upstream
             .observed("torrentio", call, SourceAnswer::outcome)
             .await
     }
@@ -94,7 +88,7 @@ impl TorrentioClient {
             VideoId::Episode { .. } => "series",
         };
         let file = format!("{video}.json");
-        endpoint_component(&self.base, &["stream", kind, &file])
+        endpoint_component(self.upstream.base(), &["stream", kind, &file])
     }
 }
 

@@ -5,10 +5,8 @@
 
 pub mod model;
 
-use super::http::{RetryGate, SourceHttp};
-use super::{Candidate, SourceAnswer, SourceError};
+use super::{Candidate, SourceAnswer, SourceError, SourceHttp, endpoint::SourceEndpoint};
 use crate::protocol::{config::SourceId, request::ImdbId};
-use crate::upstream::endpoint;
 use model::{Envelope, ListMovies, MoviePage, YtsMovie, YtsTorrent};
 use std::time::Duration;
 use url::Url;
@@ -21,27 +19,21 @@ const TRACKERS: [&str; 2] = [
 
 /// The YTS client.
 pub struct YtsClient {
-    http: SourceHttp,
-    base: Url,
-    timeout: Duration,
-    gate: RetryGate,
+    upstream: SourceEndpoint,
 }
 
 impl YtsClient {
     /// A client for the YTS API at `base` (the part before `/list_movies.json`).
     pub fn new(http: SourceHttp, base: Url, timeout: Duration) -> Self {
         Self {
-            http,
-            base,
-            timeout,
-            gate: RetryGate::default(),
+            upstream: SourceEndpoint::new(http, base, timeout),
         }
     }
 
     /// The torrents YTS has for a movie. YTS matches `query_term` loosely, so only the movie
     /// whose `imdb_code` is the requested id is kept.
     pub async fn streams(&self, imdb: &ImdbId) -> Result<SourceAnswer, SourceError> {
-        self.gate.check()?;
+        self.upstream.check()?;
         let query = ListMovies {
             query_term: Some(imdb.as_str().to_owned()),
             ..ListMovies::default()
@@ -59,12 +51,14 @@ impl YtsClient {
                 pending: false,
             })
         };
-        self.http.observed("yts", call, SourceAnswer::outcome).await
+        self.upstream
+            .observed("yts", call, SourceAnswer::outcome)
+            .await
     }
 
     /// One page of YTS's movie list, for catalogs.
     pub async fn list_movies(&self, query: &ListMovies) -> Result<MoviePage, SourceError> {
-        self.gate.check()?;
+        self.upstream.check()?;
         let outcome = |page: &MoviePage| {
             if page.movies.is_empty() {
                 "empty"
@@ -72,17 +66,17 @@ impl YtsClient {
                 "ok"
             }
         };
-        self.http.observed("yts", self.list(query), outcome).await
+        self.upstream
+            .observed("yts", self.list(query), outcome)
+            .await
     }
 
     /// The call itself; callers check the `Retry-After` gate first, so that a refusal made
     /// locally is not recorded as an upstream call.
     async fn list(&self, query: &ListMovies) -> Result<MoviePage, SourceError> {
-        let mut url = endpoint(&self.base, &["list_movies.json"]);
+        let mut url = self.upstream.url(&["list_movies.json"]);
         query.apply(&mut url);
-        let result = self.http.get(url, self.timeout).await;
-        self.gate.observe(&result);
-        let envelope: Envelope = result?.json()?;
+        let envelope: Envelope = self.upstream.get(url).await?.json()?;
         if envelope.status != "ok" {
             let message = envelope.status_message.unwrap_or(envelope.status);
             return Err(SourceError::BadResponse(format!("YTS says: {message}")));

@@ -181,7 +181,7 @@ pub async fn stream_hashes(app: &TestApp, path: &str) -> Vec<String> {
 
 /// The sum of `ferrio_cache_events_total` for `event` over the source families.
 pub async fn cache_events(app: &TestApp, event: &str) -> u64 {
-    let text = app.get("/metrics").await.text().await.expect("metrics");
+    let text = app.metrics().await.text().await.expect("metrics");
     text.lines()
         .filter(|line| line.starts_with("ferrio_cache_events_total{"))
         .filter(|line| line.contains(&format!("event=\"{event}\"")))

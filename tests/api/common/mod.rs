@@ -94,7 +94,10 @@ impl TestApp {
     }
 
     /// `POST /configure` with a URL-encoded form.
-    pub async fn submit_configure(&self, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn submit_configure<F: serde::Serialize + ?Sized>(
+        &self,
+        form: &F,
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}/configure", self.address))
             .form(form)

@@ -38,9 +38,9 @@ fn is_status_video(location: &str, name: &str) -> bool {
 }
 
 async fn streams(app: &TestApp, config: &str, id: &str, kind: &str) -> Vec<Value> {
-    let body = app
-        .get_json(&format!("/{config}/stream/{kind}/{id}.json"), 200)
-        .await;
+    let response = app.stream(Some(config), kind, id).await;
+    assert_eq!(response.status().as_u16(), 200, "stream {kind} {id}");
+    let body: Value = response.json().await.expect("JSON body");
     body["streams"].as_array().expect("streams").clone()
 }
 
