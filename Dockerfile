@@ -13,6 +13,11 @@ ARG RUST_VERSION=1.95
 FROM rust:${RUST_VERSION}-slim-bookworm AS builder
 WORKDIR /app
 
+# jemalloc (the binary's allocator) is built from source by its crate, which needs make.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
+
 # 1. Dependencies alone, so this layer is rebuilt only when a manifest or the lockfile changes.
 #    Cargo loads the whole workspace, so every member's manifest is copied and every target it
 #    declares gets a stub source (tests/api/docker.rs checks that none is missing). The members

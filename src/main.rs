@@ -2,6 +2,13 @@
 
 use ferrio::{settings::Settings, startup::Application, telemetry};
 
+/// A warm request builds and drops thousands of small values (a title's releases, filtered,
+/// sorted and rendered); glibc's allocator spent about half of such a request's CPU in
+/// `malloc`, `free` and consolidation. jemalloc's thread caches take a fraction of that, and
+/// keep an idle instance at about 17 MiB (mimalloc, as fast, held 30 MiB from the start).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let settings = match Settings::from_env() {

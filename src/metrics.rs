@@ -5,7 +5,8 @@
 //! outcomes — never anything taken from a request path, which may carry a user's token.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ pub struct Metrics {
     upstream_duration: HistogramVec,
     cache_events: IntCounterVec,
     circuit_open: IntGaugeVec,
+    names_parsed: IntCounter,
 }
 
 impl Metrics {
@@ -71,7 +73,12 @@ impl Metrics {
         registry.register(Box::new(upstream_calls.clone()))?;
         registry.register(Box::new(upstream_duration.clone()))?;
         registry.register(Box::new(cache_events.clone()))?;
+        let names_parsed = IntCounter::new(
+            "release_names_parsed_total",
+            "Release and file names parsed (once per fetched answer, never per request)",
+        )?;
         registry.register(Box::new(circuit_open.clone()))?;
+        registry.register(Box::new(names_parsed.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -80,7 +87,13 @@ impl Metrics {
             upstream_duration,
             cache_events,
             circuit_open,
+            names_parsed,
         })
+    }
+
+    /// Counts names read by the release-name parser.
+    pub fn names_parsed(&self, count: usize) {
+        self.names_parsed.inc_by(count as u64);
     }
 
     /// Records one answered HTTP request.

@@ -12,8 +12,11 @@ use crate::report::{self, Row};
 use crate::titles::{self, Title};
 use crate::{Options, config_prefix, ferrio_env};
 
+mod new_config;
 mod scenarios;
-use scenarios::{burst, cold, hung, memory_row, resolve, warm};
+mod title_bytes;
+use new_config::{Size, new_config};
+use scenarios::{burst, cold, hung, median_run, memory_row, resolve, warm};
 
 // The targets. A run whose figures miss one exits non-zero (in full mode).
 /// Warm requests/s relative to the baseline server.
@@ -263,6 +266,17 @@ Requests carry a sealed user config, as the configure page produces them.
   the Redis burst has a third. None inherits another's cache or circuit breakers.
 - *Memory*: `VmRSS` of the Ferrio process right after start-up, and `VmHWM` (its highest \
   `VmRSS`) after the warm run, from `/proc/<pid>/status`.
+- *Warm, new config*: a title whose source answers are cached — Game of Thrones S01E01 with 250 \
+  releases over DMM and Torrentio (`fixtures::big_title`), or The Shawshank Redemption with 8 — \
+  asked with a config no earlier request used: a `wrk` script writes a fresh keyword into each \
+  request's (percent-encoded JSON) config, so the rendered-answer cache misses and the whole \
+  ranking runs. In alternating rounds with the rendered-answer path (the same URL again) on the \
+  same title, at 16 connections; the medians of each are compared. Any upstream call fails the \
+  row.
+- *One cached 250-release title*: the bytes of its DMM and Torrentio entries (`STRLEN` in \
+  Redis; the in-process tier holds and weighs the same bytes).
+- Throughput rows wait (up to 90 s, twice) for the 1-minute load average to fall to the core \
+  count, and show the load they ran under; a row measured on a busier machine is a miss.
 ";
 
 /// The rows so far; each is announced on stderr with the time it took.
@@ -309,6 +323,16 @@ async fn in_process(bench: &mut Bench<'_>, rows: &mut Rows) {
         rows.push(Row::or_error(row, &warm_name(label), &warm_target()));
         rows.push(memory_row(label, idle, server.memory()));
     }
+    if let Some(server) = fresh(bench, None, "ferrio-memory-new-config.log", rows).await {
+        for size in [Size::Big, Size::Small] {
+            let row = new_config(bench, &server, size).await;
+            rows.push(Row::or_error(
+                row,
+                &new_config::name(size),
+                &new_config::target(),
+            ));
+        }
+    }
     // Cold, burst and resolve each use titles or torrents of their own; the hung source comes
     // last, as it may leave Torrentio's circuit breaker open.
     if let Some(server) = fresh(bench, None, "ferrio-memory-cold.log", rows).await {
@@ -345,6 +369,8 @@ async fn with_redis(bench: &mut Bench<'_>, rows: &mut Rows) {
     if let Some(server) = fresh(bench, Some(&redis), "ferrio-redis-burst.log", rows).await {
         let row = burst(bench, &server, label).await;
         rows.push(Row::or_error(row, &burst_name(label), &burst_target()));
+        let row = title_bytes::title_bytes(bench, &server, &redis).await;
+        rows.push(Row::or_error(row, title_bytes::NAME, title_bytes::TARGET));
     }
 }
 

@@ -15,6 +15,7 @@
 mod chaos;
 mod harness;
 mod load;
+mod quiet;
 mod report;
 mod titles;
 mod wrk;

@@ -1,5 +1,6 @@
 //! Running `wrk` and reading its report.
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::harness::{Res, which};
@@ -20,10 +21,33 @@ pub struct WrkRun {
 /// Loads `url` with `connections` keep-alive connections for `duration` (whole seconds, at
 /// least one: wrk's own resolution) on two threads, one per core of the machine.
 pub async fn run(url: &str, connections: u32, duration: Duration) -> Res<WrkRun> {
+    run_with(url, connections, duration, None).await
+}
+
+/// As [`run`], each request's path made by a wrk Lua `script` (requests to `base`).
+pub async fn run_script(
+    base: &str,
+    script: &Path,
+    connections: u32,
+    duration: Duration,
+) -> Res<WrkRun> {
+    run_with(base, connections, duration, Some(script)).await
+}
+
+async fn run_with(
+    url: &str,
+    connections: u32,
+    duration: Duration,
+    script: Option<&Path>,
+) -> Res<WrkRun> {
     let program = which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
     let seconds = duration.as_secs().max(1);
-    let output = tokio::process::Command::new(program)
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")])
+    let mut command = tokio::process::Command::new(program);
+    command.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")]);
+    if let Some(script) = script {
+        command.arg("-s").arg(script);
+    }
+    let output = command
         .args(["--latency", "--timeout", "10s", url])
         .kill_on_drop(true)
         .output()

@@ -15,7 +15,7 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
         let key = key::entry(inner.name, key);
         let entry = inner.cache.inner.store.load(inner.name, &key).await?;
         match entry.lifetime.at(now_ms()) {
-            Freshness::Fresh | Freshness::Stale => inner.read(&entry),
+            Freshness::Fresh | Freshness::Stale => inner.read(&key, &entry),
             Freshness::Reserve | Freshness::Expired => None,
         }
     }

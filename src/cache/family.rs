@@ -7,6 +7,7 @@
 
 use super::{
     Cache,
+    decoded::Decoded,
     entry::{Envelope, Freshness, Policy, now_ms},
     key,
 };
@@ -55,16 +56,19 @@ pub(super) struct FamilyInner<T, E> {
     /// for `CACHE_LOCK_WAIT_MS`.
     pub lock_wait: Option<Duration>,
     flights: Mutex<HashMap<String, Flight<T, E>>>,
+    decoded: Decoded<Result<T, E>>,
 }
 
 impl<T: Storable, E: Storable> CacheFamily<T, E> {
     pub(super) fn new(cache: Cache, name: &'static str, policy: Box<PolicyFn<T, E>>) -> Self {
+        let decoded = Decoded::new(cache.inner.decoded_budget);
         let inner = FamilyInner {
             name,
             cache,
             policy,
             lock_wait: None,
             flights: Mutex::default(),
+            decoded,
         };
         Self {
             inner: Arc::new(inner),
@@ -100,7 +104,7 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
             .as_ref()
             .map_or(Freshness::Expired, |entry| entry.lifetime.at(now));
         let served = match (&found, freshness) {
-            (Some(entry), Freshness::Fresh | Freshness::Stale) => inner.read(entry),
+            (Some(entry), Freshness::Fresh | Freshness::Stale) => inner.read(&key, entry),
             _ => None,
         };
         if let Some(value) = served {
@@ -178,16 +182,18 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
 }
 
 impl<T: Storable, E: Storable> FamilyInner<T, E> {
-    /// Decodes an entry; an undecodable one (another build's format) counts as absent.
-    pub fn read(&self, entry: &Envelope) -> Option<Result<T, E>> {
-        match entry.decode() {
-            Ok(value) => Some(value),
-            Err(error) => {
-                tracing::debug!(family = self.name, %error, "unreadable cache entry");
-                self.event("unreadable");
-                None
-            }
-        }
+    /// The value of the entry of `key`, decoded once per stored version; an undecodable one
+    /// (another build's format) counts as absent.
+    pub fn read(&self, key: &str, entry: &Envelope) -> Option<Result<T, E>> {
+        self.decoded
+            .get_or_decode(key, entry, || match entry.decode() {
+                Ok(value) => Some(value),
+                Err(error) => {
+                    tracing::debug!(family = self.name, %error, "unreadable cache entry");
+                    self.event("unreadable");
+                    None
+                }
+            })
     }
 
     fn lock_flights(&self) -> MutexGuard<'_, HashMap<String, Flight<T, E>>> {

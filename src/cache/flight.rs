@@ -82,7 +82,7 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
     async fn fresh_shared(&self, key: &str) -> Option<Result<T, E>> {
         let entry = self.cache.inner.store.load_shared(self.name, key).await?;
         (entry.lifetime.at(now_ms()) == Freshness::Fresh)
-            .then(|| self.read(&entry))
+            .then(|| self.read(key, &entry))
             .flatten()
     }
 
@@ -102,7 +102,7 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
         if result.is_err()
             && let Some(entry) =
                 reserve.filter(|entry| entry.lifetime.at(now) != Freshness::Expired)
-            && let Some(value) = self.read(&entry)
+            && let Some(value) = self.read(key, &entry)
         {
             self.event("stale_if_error");
             let kept = entry.with_lifetime(entry.lifetime.after_failure(now, policy.fresh));

@@ -1,8 +1,9 @@
 //! Cache key layout and the keyed hash that keeps users' tokens out of it.
 //!
-//! Every key is `ferrio:v1:<family>:<rest>`. The version is bumped whenever the stored format
+//! Every key is `ferrio:v2:<family>:<rest>`. The version is bumped whenever the stored format
 //! changes, so an instance of a newer release never reads an older one's bytes as its own
-//! (during a rolling deploy both run against one Redis).
+//! (during a rolling deploy both run against one Redis). v2: source answers carry the facts
+//! of their release names, read once at fetch time.
 
 use crate::{client_address::ClientAddress, protocol::config::DebridToken};
 use hmac::{Hmac, Mac};
@@ -10,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 /// Prefix of every key Ferrio writes.
-pub const PREFIX: &str = "ferrio:v1";
+pub const PREFIX: &str = "ferrio:v2";
 
 /// The full key of an entry of `family`.
 pub(crate) fn entry(family: &str, rest: &str) -> String {
@@ -102,8 +103,8 @@ mod tests {
     #[test]
     fn keys_are_namespaced_and_versioned() {
         let key = entry("yts", "tt0111161");
-        assert_eq!(key, "ferrio:v1:yts:tt0111161");
-        assert_eq!(lock(&key), "ferrio:v1:yts:tt0111161:lock");
+        assert_eq!(key, "ferrio:v2:yts:tt0111161");
+        assert_eq!(lock(&key), "ferrio:v2:yts:tt0111161:lock");
     }
 
     #[test]

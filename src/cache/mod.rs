@@ -8,7 +8,7 @@
 //! for their whole life.
 //!
 //! Values are grouped in families (`dmm`, `yts`, …; the family is the metrics label and part of
-//! the key, `ferrio:v1:<family>:<key>`). [`CacheFamily::get_or_fetch`] serves fresh entries,
+//! the key, `ferrio:v2:<family>:<key>`). [`CacheFamily::get_or_fetch`] serves fresh entries,
 //! serves stale ones while refreshing them in the background, falls back to a stale entry when
 //! the refresh fails, remembers failures briefly, and makes concurrent callers of one key —
 //! in this process and across instances — wait for a single call.
@@ -23,6 +23,7 @@
 //! stale entry), `redis_error`, `unreadable`.
 
 mod counter;
+mod decoded;
 mod direct;
 mod entry;
 mod family;
@@ -47,6 +48,10 @@ use redis::RedisTier;
 use std::sync::Arc;
 use store::Store;
 
+/// The decoded values of one family may take this fraction of `CACHE_MEMORY_MB` (a family
+/// holds a few thousand hot entries at most; the big ones are the three sources').
+const DECODED_SHARE: u64 = 8;
+
 /// What `/readyz` reports about the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheStatus {
@@ -66,6 +71,8 @@ pub struct Cache {
 
 struct CacheInner {
     store: Store,
+    /// Each family's share of memory for decoded values.
+    decoded_budget: u64,
     locks: LockOptions,
     hasher: TokenHasher,
     metrics: Metrics,
@@ -85,6 +92,7 @@ impl Cache {
         };
         let memory = MemoryTier::new(options.memory_bytes);
         let inner = CacheInner {
+            decoded_budget: options.memory_bytes / DECODED_SHARE,
             store: Store::new(memory, redis, options.front_ttl),
             locks: options.locks,
             hasher: TokenHasher::new(settings.server.config_secret.as_ref()),

@@ -41,21 +41,32 @@ fn within_size(release: &Release, video: &VideoId, max_gb: Option<f64>) -> bool 
     }
 }
 
-/// Case-insensitive substring match on the release name and the file name.
+/// Case-insensitive substring match on the release name and the file name. Runs for every
+/// release on every request, so nothing is allocated: ASCII letters match either case, and
+/// other characters must match exactly.
 fn has_excluded_keyword(release: &Release, keywords: &[String]) -> bool {
     let candidate = &release.candidate;
     let names = [
         Some(candidate.title.as_str()),
         candidate.filename.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(str::to_lowercase)
-    .collect::<Vec<_>>();
+    ];
     keywords
         .iter()
-        .map(|keyword| keyword.trim().to_lowercase())
-        .any(|keyword| names.iter().any(|name| name.contains(&keyword)))
+        .map(|keyword| keyword.trim())
+        .filter(|keyword| !keyword.is_empty())
+        .any(|keyword| {
+            names
+                .iter()
+                .flatten()
+                .any(|name| contains_ignoring_case(name, keyword))
+        })
+}
+
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -110,7 +121,7 @@ mod tests {
         assert!(keep(&range, &episode(1, 3), &config));
         // The file's own size counts when known, whatever the torrent holds.
         let mut file = release("Breaking.Bad.S01.1080p.BluRay.x264-GROUP", 5, 3 * GB);
-        file.candidate.size_is_file = true;
+        std::sync::Arc::make_mut(&mut file.candidate).size_is_file = true;
         assert!(!keep(&file, &episode(1, 3), &config));
         // A season pack of unknown episode count is kept.
         let pack = release("Breaking.Bad.S01.1080p.BluRay.x264-GROUP", 5, 40 * GB);
@@ -137,12 +148,21 @@ mod tests {
             &config
         ));
         let mut in_file = release("Movie.2019.1080p", 5, GB);
-        in_file.candidate.filename = Some("Movie.2019.HDCAM.mkv".into());
+        std::sync::Arc::make_mut(&mut in_file.candidate).filename =
+            Some("Movie.2019.HDCAM.mkv".into());
         assert!(!keep(&in_file, &movie(), &config));
         assert!(keep(
             &release("Movie.2019.1080p.BluRay", 5, GB),
             &movie(),
             &config
         ));
+        assert!(contains_ignoring_case(
+            "Amélie.2001.MULTi",
+            "amélie.2001.multi"
+        ));
+        assert!(
+            !contains_ignoring_case("HD", "hdcam"),
+            "longer than the name"
+        );
     }
 }

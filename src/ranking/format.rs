@@ -192,10 +192,13 @@ mod tests {
             42,
             1_986_422_374,
         );
-        pack.candidate.filename = Some("Season 1/Breaking.Bad.S01E03.1080p.mkv".into());
-        pack.candidate.sources = [SourceId::Torrentio, SourceId::Dmm].into_iter().collect();
-        pack.candidate.provider = Some("1337x".into());
-        pack.info.languages = vec!["multi audio".into(), "french".into()];
+        std::sync::Arc::make_mut(&mut pack.candidate).filename =
+            Some("Season 1/Breaking.Bad.S01E03.1080p.mkv".into());
+        std::sync::Arc::make_mut(&mut pack.candidate).sources =
+            [SourceId::Torrentio, SourceId::Dmm].into_iter().collect();
+        std::sync::Arc::make_mut(&mut pack.candidate).provider = Some("1337x".into());
+        std::sync::Arc::make_mut(&mut pack.info).languages =
+            vec!["multi audio".into(), "french".into()];
         assert_eq!(
             labels(&pack).description,
             "Breaking.Bad.S01.MULTI.1080p.BluRay.x264-GROUP\n\
@@ -208,14 +211,18 @@ mod tests {
     #[test]
     fn unknown_parts_and_a_same_named_file_are_left_out() {
         let mut movie = Release::new(candidate("Movie.2019.1080p.WEB-DL.x264-GRP"));
-        movie.candidate.filename = Some("movie.2019.1080p.web-dl.x264-grp.mkv".into());
-        movie.candidate.sources = [SourceId::Yts].into_iter().collect();
-        movie.info.languages = vec!["english".into()];
+        std::sync::Arc::make_mut(&mut movie.candidate).filename =
+            Some("movie.2019.1080p.web-dl.x264-grp.mkv".into());
+        std::sync::Arc::make_mut(&mut movie.candidate).sources =
+            [SourceId::Yts].into_iter().collect();
+        std::sync::Arc::make_mut(&mut movie.info).languages = vec!["english".into()];
         assert_eq!(
             labels(&movie).description,
             "Movie.2019.1080p.WEB-DL.x264-GRP\n⚙️ YTS"
         );
-        movie.candidate.sources.clear();
+        std::sync::Arc::make_mut(&mut movie.candidate)
+            .sources
+            .clear();
         assert_eq!(
             labels(&movie).description,
             "Movie.2019.1080p.WEB-DL.x264-GRP"
@@ -240,7 +247,7 @@ mod tests {
     fn video_size_only_for_a_file_size() {
         let mut release = release("Movie.2019.1080p", 5, GB);
         assert_eq!(labels(&release).behavior_hints.video_size, None);
-        release.candidate.size_is_file = true;
+        std::sync::Arc::make_mut(&mut release.candidate).size_is_file = true;
         assert_eq!(labels(&release).behavior_hints.video_size, Some(GB));
     }
 }

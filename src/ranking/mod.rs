@@ -28,31 +28,41 @@ use crate::{
     protocol::{config::UserConfig, request::VideoId, stream::Stream},
     sources::candidate::Candidate,
 };
+use std::sync::Arc;
 
-/// A candidate torrent and what its names say about it.
+/// A candidate torrent and what its names say about it. Cheap to clone: both are shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
-    /// What the sources reported.
-    pub candidate: Candidate,
+    /// What the sources reported, shared with the cached answers.
+    pub candidate: Arc<Candidate>,
     /// What its release name and file name say.
-    pub info: ReleaseInfo,
+    pub info: Arc<ReleaseInfo>,
 }
 
 impl Release {
-    /// Parses the candidate's release name and file name.
-    pub fn new(candidate: Candidate) -> Self {
-        let info = ReleaseInfo::parse(&candidate.title, candidate.filename.as_deref());
+    /// The candidate with the facts of its names.
+    pub fn new(candidate: impl Into<Arc<Candidate>>) -> Self {
+        let candidate = candidate.into();
+        let info = Arc::new(ReleaseInfo::of(&candidate));
         Self { candidate, info }
     }
 }
 
+/// The candidates of a video with their facts: what every user's ranking starts from, the
+/// same whatever the config, so it is prepared once per set of source answers.
+pub fn prepare(candidates: Vec<Arc<Candidate>>) -> Vec<Release> {
+    candidates.into_iter().map(Release::new).collect()
+}
+
 /// The releases to show for `video`, best first: those that play it and pass the config's
 /// filters, sorted by its order, at most `limitPerQuality` per quality and `maxResults` in all.
-pub fn rank(candidates: Vec<Candidate>, video: &VideoId, config: &UserConfig) -> Vec<Release> {
-    let mut releases: Vec<Release> = candidates
-        .into_iter()
-        .map(Release::new)
+/// Only what a config changes is done per request: filtering, sorting and limiting shared
+/// releases.
+pub fn rank(prepared: &[Release], video: &VideoId, config: &UserConfig) -> Vec<Release> {
+    let mut releases: Vec<Release> = prepared
+        .iter()
         .filter(|release| filter::keep(release, video, config))
+        .cloned()
         .collect();
     sort::sort(&mut releases, config.sort);
     sort::limit(releases, config.limit_per_quality, config.max_results)
@@ -70,12 +80,12 @@ mod tests {
     use serde_json::json;
     use testing::{GB, episode, hash, movie};
 
-    fn candidate(title: &str, seeders: u32, size: u64) -> Candidate {
-        Candidate {
+    fn candidate(title: &str, seeders: u32, size: u64) -> Arc<Candidate> {
+        Arc::new(Candidate {
             seeders: Some(seeders),
             size: Some(size),
             ..testing::candidate(title)
-        }
+        })
     }
 
     fn titles(releases: &[Release]) -> Vec<&str> {
@@ -88,14 +98,14 @@ mod tests {
     #[test]
     fn defaults_put_good_releases_first_and_junk_last() {
         let ranked = rank(
-            vec![
+            &prepare(vec![
                 candidate("Movie.2019.HDCAM.x264", 5000, GB),
                 candidate("Movie.2019.720p.WEB-DL", 80, GB),
                 candidate("Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP", 0, 60 * GB),
                 candidate("Movie.2019.2160p.WEB-DL.x265-GRP", 12, 15 * GB),
                 candidate("Movie.S01E01.1080p.WEB", 300, GB),
                 candidate("The Matrix (1999) [1080p] [BluRay] [YTS.MX]", 40, 2 * GB),
-            ],
+            ]),
             &movie(),
             &UserConfig::default(),
         );
@@ -123,7 +133,7 @@ mod tests {
             ..UserConfig::default()
         };
         let ranked = rank(
-            vec![
+            &prepare(vec![
                 candidate("Breaking.Bad.S01.1080p.BluRay.x264-GROUP", 50, 30 * GB),
                 candidate("Breaking.Bad.S01E03.1080p.WEB.x264-A", 40, 3 * GB),
                 candidate("Breaking.Bad.S01E03.1080p.WEB.x264-B", 30, 4 * GB),
@@ -133,7 +143,7 @@ mod tests {
                 candidate("Breaking.Bad.S01E03.480p.WEB.x264-F", 20, GB / 2),
                 candidate("Breaking.Bad.S01E04.1080p.WEB.x264-G", 99, GB),
                 candidate("Breaking Bad Complete Series S01-S05 1080p", 99, 200 * GB),
-            ],
+            ]),
             &episode(1, 3),
             &config,
         );
@@ -149,7 +159,11 @@ mod tests {
 
     #[test]
     fn a_p2p_stream_as_json() -> Result<(), serde_json::Error> {
-        let mut candidate = candidate("Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP", 42, 20 * GB);
+        let mut candidate = Arc::unwrap_or_clone(candidate(
+            "Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP",
+            42,
+            20 * GB,
+        ));
         candidate.info_hash = hash(0xabc);
         candidate.file_idx = Some(1);
         candidate.filename = Some("Movie/Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP.mkv".into());

@@ -29,7 +29,7 @@ mod tests {
     #[test]
     fn p2p_sources_list_trackers_then_dht() {
         let mut release = release("Movie.2019.1080p", 5, GB);
-        release.candidate.trackers = vec![
+        std::sync::Arc::make_mut(&mut release.candidate).trackers = vec![
             "udp://a:1/announce".into(),
             " udp://a:1/announce".into(),
             String::new(),

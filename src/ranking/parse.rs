@@ -1,10 +1,13 @@
-//! The facts Ferrio ranks by, read from a release name with the `parse-torrent-title` crate,
-//! the Rust port of the parser Torrentio uses, and mapped onto Ferrio's vocabulary.
+//! The facts Ferrio ranks by: what a release's name and its file's name say (read once, when
+//! the source's answer was fetched: [`NameFacts`]), combined and mapped onto Ferrio's
+//! vocabulary.
 
 use super::vocabulary::{Hdr, Resolution};
 use crate::protocol::config::Quality;
-use crate::sources::candidate::file_name;
-use parse_torrent_title::ParsedTitle;
+use crate::sources::{
+    candidate::{Candidate, file_name},
+    names::NameFacts,
+};
 
 /// What a release name (and its file name) says about the release.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,34 +38,49 @@ pub struct ReleaseInfo {
 }
 
 impl ReleaseInfo {
-    /// Parses a release name and, when known, the name of the video file inside it.
-    ///
+    /// Parses a release name and, when known, the name of the video file inside it. Ranking
+    /// uses the facts read when the answer was fetched ([`ReleaseInfo::of`]); this is for
+    /// names that come from nowhere else.
+    pub fn parse(title: &str, filename: Option<&str>) -> Self {
+        let file = filename.map(|name| NameFacts::parse(file_name(name)));
+        Self::combine(&NameFacts::parse(title), file.as_ref())
+    }
+
+    /// The facts of a candidate: combined from the names' facts read at fetch time (parsed
+    /// now only for a candidate that was never read, which no cached answer holds).
+    pub fn of(candidate: &Candidate) -> Self {
+        match &candidate.title_facts {
+            Some(title) => Self::combine(title, candidate.file_facts.as_deref()),
+            None => Self::parse(&candidate.title, candidate.filename.as_deref()),
+        }
+    }
+
     /// The release name decides each fact; the file name fills in what the release name does
     /// not say. Seasons and episodes are the exception: a file naming its episode is more
     /// precise than the pack it is in, so its numbers win.
-    pub fn parse(title: &str, filename: Option<&str>) -> Self {
-        let release = parse_torrent_title::parse(title);
-        let file = filename.map(|name| parse_torrent_title::parse(file_name(name)));
-        let text = |field: fn(&ParsedTitle) -> Option<&str>| {
-            field(&release)
-                .or_else(|| file.as_ref().and_then(field))
-                .map(str::to_owned)
+    fn combine(release: &NameFacts, file: Option<&NameFacts>) -> Self {
+        let text = |field: fn(&NameFacts) -> &Option<String>| {
+            field(release)
+                .clone()
+                .or_else(|| file.and_then(|file| field(file).clone()))
         };
-        let source = text(ParsedTitle::source);
-        let resolution = text(ParsedTitle::resolution).and_then(|r| Resolution::from_ptt(&r));
-        let (seasons, episodes) = numbering(&release, file.as_ref());
+        let source = text(|facts| &facts.source);
+        let resolution = text(|facts| &facts.resolution)
+            .as_deref()
+            .and_then(Resolution::from_ptt);
+        let (seasons, episodes) = numbering(release, file);
         Self {
             quality: quality(source.as_deref(), resolution),
             resolution,
             source,
-            hdr: hdr(&release, file.as_ref()),
-            codec: text(ParsedTitle::codec),
-            audio: text(ParsedTitle::audio),
-            languages: list(&release, file.as_ref(), ParsedTitle::languages),
-            group: text(ParsedTitle::group),
+            hdr: hdr(release, file),
+            codec: text(|facts| &facts.codec),
+            audio: text(|facts| &facts.audio),
+            languages: list(release, file, |facts| &facts.languages).to_vec(),
+            group: text(|facts| &facts.group),
             seasons,
             episodes,
-            complete: release.complete().unwrap_or(false),
+            complete: release.complete,
         }
     }
 
@@ -84,8 +102,8 @@ fn quality(source: Option<&str>, resolution: Option<Resolution>) -> Quality {
     }
 }
 
-fn hdr(release: &ParsedTitle, file: Option<&ParsedTitle>) -> Vec<Hdr> {
-    let mut formats: Vec<Hdr> = list(release, file, ParsedTitle::hdr)
+fn hdr(release: &NameFacts, file: Option<&NameFacts>) -> Vec<Hdr> {
+    let mut formats: Vec<Hdr> = list(release, file, |facts| &facts.hdr)
         .iter()
         .filter_map(|value| Hdr::from_ptt(value))
         .collect();
@@ -95,41 +113,31 @@ fn hdr(release: &ParsedTitle, file: Option<&ParsedTitle>) -> Vec<Hdr> {
 }
 
 /// The release's list, or the file's when the release states none.
-fn list(
-    release: &ParsedTitle,
-    file: Option<&ParsedTitle>,
-    field: fn(&ParsedTitle) -> Option<&[String]>,
-) -> Vec<String> {
-    field(release)
-        .filter(|values| !values.is_empty())
-        .or_else(|| file.and_then(field))
-        .unwrap_or_default()
-        .to_vec()
+fn list<'a>(
+    release: &'a NameFacts,
+    file: Option<&'a NameFacts>,
+    field: fn(&NameFacts) -> &Vec<String>,
+) -> &'a [String] {
+    match file {
+        Some(file) if field(release).is_empty() => field(file),
+        _ => field(release),
+    }
 }
 
 /// Seasons and episodes: the file's when it names episodes (with the release's seasons if the
 /// file states none), else the release's.
-fn numbering(release: &ParsedTitle, file: Option<&ParsedTitle>) -> (Vec<u32>, Vec<u32>) {
-    match file.filter(|file| file.episodes().is_some_and(|e| !e.is_empty())) {
+fn numbering(release: &NameFacts, file: Option<&NameFacts>) -> (Vec<u32>, Vec<u32>) {
+    match file.filter(|file| !file.episodes.is_empty()) {
         Some(file) => {
-            let seasons = numbers(file.seasons());
-            let seasons = if seasons.is_empty() {
-                numbers(release.seasons())
+            let seasons = if file.seasons.is_empty() {
+                &release.seasons
             } else {
-                seasons
+                &file.seasons
             };
-            (seasons, numbers(file.episodes()))
+            (seasons.clone(), file.episodes.clone())
         }
-        None => (numbers(release.seasons()), numbers(release.episodes())),
+        None => (release.seasons.clone(), release.episodes.clone()),
     }
-}
-
-fn numbers(values: Option<&[i64]>) -> Vec<u32> {
-    values
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|&n| u32::try_from(n).ok())
-        .collect()
 }
 
 #[cfg(test)]

@@ -94,7 +94,10 @@ mod tests {
 
     fn sorted(mut releases: Vec<Release>, order: SortOrder) -> Vec<String> {
         sort(&mut releases, order);
-        releases.into_iter().map(|r| r.candidate.title).collect()
+        releases
+            .into_iter()
+            .map(|r| r.candidate.title.clone())
+            .collect()
     }
 
     fn sample() -> Vec<Release> {
@@ -171,7 +174,7 @@ mod tests {
     #[test]
     fn unknown_seeders_rank_above_dead_and_below_seeded() {
         let mut unknown = release("Hd.2019.1080p.Dmm", 0, GB);
-        unknown.candidate.seeders = None;
+        std::sync::Arc::make_mut(&mut unknown.candidate).seeders = None;
         let order = sorted(
             vec![
                 release("Hd.2019.1080p.Dead", 0, GB),
@@ -194,8 +197,8 @@ mod tests {
     fn ties_are_broken_by_info_hash_then_file() {
         let tied = |n, file_idx| {
             let mut release = release("Show.S01.1080p", 5, GB);
-            release.candidate.info_hash = hash(n);
-            release.candidate.file_idx = file_idx;
+            std::sync::Arc::make_mut(&mut release.candidate).info_hash = hash(n);
+            std::sync::Arc::make_mut(&mut release.candidate).file_idx = file_idx;
             release
         };
         let mut releases = vec![tied(3, None), tied(1, Some(4)), tied(1, Some(2))];
@@ -215,7 +218,10 @@ mod tests {
         let mut releases = sample();
         sort(&mut releases, SortOrder::Quality);
         let titles = |releases: Vec<Release>| -> Vec<String> {
-            releases.into_iter().map(|r| r.candidate.title).collect()
+            releases
+                .into_iter()
+                .map(|r| r.candidate.title.clone())
+                .collect()
         };
         assert_eq!(
             titles(limit(releases.clone(), Some(1), 50)),

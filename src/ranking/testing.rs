@@ -29,6 +29,8 @@ pub fn candidate(title: &str) -> Candidate {
         sources: [SourceId::Torrentio].into_iter().collect(),
         trackers: Vec::new(),
         provider: None,
+        title_facts: None,
+        file_facts: None,
     }
 }
 

@@ -39,8 +39,10 @@ pub fn with_config(pattern: &str) -> Vec<String> {
     vec![pattern.to_owned(), format!("/{{config}}{pattern}")]
 }
 
-/// Registers every route.
+/// Registers every route. Streams come first: they are most of the traffic, and the router
+/// tries resources in order.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    resource_routes(cfg, "stream", resources::stream);
     cfg.service(resource(one("/healthz")).route(get_or_head().to(ops::healthz)))
         .service(resource(one("/readyz")).route(get_or_head().to(ops::readyz)))
         .service(resource(one("/metrics")).route(web::get().to(ops::metrics)))
@@ -60,7 +62,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
     resource_routes(cfg, "catalog", resources::catalog);
     resource_routes(cfg, "meta", resources::meta);
-    resource_routes(cfg, "stream", resources::stream);
 }
 
 /// `/{resource}/{type}/{id}.json` and `/{resource}/{type}/{id}/{extra}.json`, each with and

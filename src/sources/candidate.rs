@@ -1,8 +1,10 @@
 //! What a source knows about one torrent for the requested video.
 
+use super::names::NameFacts;
 use crate::protocol::{config::SourceId, stream::InfoHash};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// One torrent — or one file of a multi-file torrent — reported by one or more sources.
 ///
@@ -29,6 +31,31 @@ pub struct Candidate {
     pub trackers: Vec<String>,
     /// The indexer a source reports the torrent from (Torrentio's `⚙️` provider, e.g. `1337x`).
     pub provider: Option<String>,
+    /// What `title` says, read when the answer was fetched ([`Candidate::read_names`]).
+    #[serde(default)]
+    pub title_facts: Option<Arc<NameFacts>>,
+    /// What `filename` says, read with the title.
+    #[serde(default)]
+    pub file_facts: Option<Arc<NameFacts>>,
+}
+
+impl Candidate {
+    /// Reads the release name and the file name into facts, once; returns how many names it
+    /// parsed.
+    pub fn read_names(&mut self) -> usize {
+        let mut parsed = 0;
+        if self.title_facts.is_none() {
+            self.title_facts = Some(Arc::new(NameFacts::parse(&self.title)));
+            parsed += 1;
+        }
+        if self.file_facts.is_none()
+            && let Some(path) = &self.filename
+        {
+            self.file_facts = Some(Arc::new(NameFacts::parse(file_name(path))));
+            parsed += 1;
+        }
+        parsed
+    }
 }
 
 /// The last segment of a path inside a torrent (`Season 1/Show.S01E01.mkv` gives

@@ -1,6 +1,6 @@
 //! Asking every enabled source at once, within one deadline.
 
-use super::merge::merge;
+use super::gathered::Gathered;
 use super::{
     Candidate, DmmClient, SourceAnswer, SourceCache, SourceError, SourceHttp, SourceTtls,
     TorrentioClient, YtsClient,
@@ -38,6 +38,7 @@ struct Inner {
     torrentio_circuit: Circuit,
     deadline: Duration,
     cache: SourceCache,
+    metrics: Metrics,
 }
 
 impl Sources {
@@ -65,6 +66,7 @@ impl Sources {
             torrentio_circuit: circuit(SourceId::Torrentio),
             deadline: upstreams.request_deadline,
             cache: SourceCache::new(cache, &ttls),
+            metrics: metrics.clone(),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -86,10 +88,11 @@ impl Sources {
             (SourceId::Yts, VideoId::Episode { .. }) => return Ok(SourceAnswer::default()),
             (SourceId::Torrentio, _) => inner.torrentio.streams(video).boxed(),
         };
-        inner
+        let answer = inner
             .circuit(source)
             .call(|| SourceError::CircuitOpen, call)
-            .await
+            .await?;
+        Ok(read_names(answer, &inner.metrics).await)
     }
 
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
@@ -108,11 +111,11 @@ impl Sources {
         self.inner.cache.get_or_fetch(source, video, fetch).await
     }
 
-    /// Asks the `enabled` sources concurrently and merges what they answer by the request
+    /// Asks the `enabled` sources concurrently and gathers what they answer by the request
     /// deadline. Each source runs as its own task: one that misses the deadline is left out of
     /// this answer but keeps running, so its result still counts for its circuit and can
     /// still be stored by a cache. A failing source is left out, never an error.
-    pub async fn find(&self, video: &VideoId, enabled: &BTreeSet<SourceId>) -> Vec<Candidate> {
+    pub async fn gather(&self, video: &VideoId, enabled: &BTreeSet<SourceId>) -> Gathered {
         let deadline = Instant::now() + self.inner.deadline;
         let tasks = enabled.iter().map(|&source| {
             let (sources, video) = (self.clone(), video.clone());
@@ -122,13 +125,13 @@ impl Sources {
             let task = tokio::spawn(fetch.in_current_span());
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });
-        let mut candidates = Vec::new();
+        let mut gathered = Gathered::default();
         let mut report = Vec::new();
         for (source, outcome) in futures::future::join_all(tasks).await {
             let status = match outcome {
                 Ok(Ok(Ok(answer))) => {
                     let status = answer.candidates.len().to_string();
-                    candidates.extend(answer.candidates);
+                    gathered.push(source, answer.candidates);
                     status
                 }
                 Ok(Ok(Err(error))) => error.outcome().to_owned(),
@@ -137,14 +140,8 @@ impl Sources {
             };
             report.push(format!("{}={status}", source.as_str()));
         }
-        let merged = merge(candidates);
-        tracing::info!(
-            video = %video,
-            sources = %report.join(" "),
-            candidates = merged.len(),
-            "sources asked"
-        );
-        merged
+        tracing::debug!(video = %video, sources = %report.join(" "), "sources asked");
+        gathered
     }
 }
 
@@ -172,4 +169,27 @@ impl Inner {
             SourceId::Torrentio => &self.torrentio_circuit,
         }
     }
+}
+
+/// Reads every release's names once, off the async workers, before the answer is cached: the
+/// parser's cost is then paid once per fetch, not once per request.
+async fn read_names(answer: SourceAnswer, metrics: &Metrics) -> SourceAnswer {
+    let pending = answer.pending;
+    let metrics = metrics.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut answer = answer;
+        // Just fetched, so not shared yet: `make_mut` changes them in place.
+        let mut candidates: Vec<Arc<Candidate>> = answer.candidates.to_vec();
+        let parsed: usize = candidates
+            .iter_mut()
+            .map(|candidate| Arc::make_mut(candidate).read_names())
+            .sum();
+        answer.candidates = candidates.into();
+        metrics.names_parsed(parsed);
+        answer
+    });
+    read.await.unwrap_or(SourceAnswer {
+        candidates: Arc::from([]),
+        pending,
+    })
 }

@@ -7,13 +7,15 @@
 use super::Candidate;
 use crate::protocol::stream::InfoHash;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Merges candidates by info hash and file, keeping the richest facts of each: the known file
 /// index, the most seeders, a file size over a torrent size, the union of trackers and
-/// sources. Keeps the order in which hashes were first seen.
-pub fn merge(candidates: impl IntoIterator<Item = Candidate>) -> Vec<Candidate> {
+/// sources. Keeps the order in which hashes were first seen. Candidates are shared with the
+/// cached answers, so one that only one source reported is passed on as it is, uncopied.
+pub fn merge(candidates: impl IntoIterator<Item = Arc<Candidate>>) -> Vec<Arc<Candidate>> {
     let mut order: Vec<InfoHash> = Vec::new();
-    let mut groups: HashMap<InfoHash, Vec<Candidate>> = HashMap::new();
+    let mut groups: HashMap<InfoHash, Vec<Arc<Candidate>>> = HashMap::new();
     for candidate in candidates {
         let group = groups.entry(candidate.info_hash.clone()).or_default();
         if group.is_empty() {
@@ -30,17 +32,20 @@ pub fn merge(candidates: impl IntoIterator<Item = Candidate>) -> Vec<Candidate> 
 
 /// Merges the candidates of one torrent: one per known file, with whatever was said about the
 /// torrent as a whole folded into each.
-fn merge_torrent(candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let (files, whole): (Vec<Candidate>, Vec<Candidate>) =
+fn merge_torrent(candidates: Vec<Arc<Candidate>>) -> Vec<Arc<Candidate>> {
+    if candidates.len() == 1 {
+        return candidates;
+    }
+    let (files, whole): (Vec<_>, Vec<_>) =
         candidates.into_iter().partition(|c| c.file_idx.is_some());
     let whole = whole.into_iter().reduce(|mut kept, other| {
-        absorb(&mut kept, other);
+        absorb(Arc::make_mut(&mut kept), &other);
         kept
     });
-    let mut merged: Vec<Candidate> = Vec::new();
+    let mut merged: Vec<Arc<Candidate>> = Vec::new();
     for file in files {
         match merged.iter_mut().find(|m| m.file_idx == file.file_idx) {
-            Some(kept) => absorb(kept, file),
+            Some(kept) => absorb(Arc::make_mut(kept), &file),
             None => merged.push(file),
         }
     }
@@ -48,7 +53,7 @@ fn merge_torrent(candidates: Vec<Candidate>) -> Vec<Candidate> {
         Some(whole) if merged.is_empty() => vec![whole],
         Some(whole) => {
             for file in &mut merged {
-                absorb(file, whole.clone());
+                absorb(Arc::make_mut(file), &whole);
             }
             merged
         }
@@ -59,25 +64,32 @@ fn merge_torrent(candidates: Vec<Candidate>) -> Vec<Candidate> {
 /// Enriches `kept` with what `other` knows. `kept`'s own facts win where both know one,
 /// except for seeders (the most), size (a file size beats a torrent size) and the sets
 /// (unions).
-fn absorb(kept: &mut Candidate, other: Candidate) {
+fn absorb(kept: &mut Candidate, other: &Candidate) {
     kept.file_idx = kept.file_idx.or(other.file_idx);
+    // A name and its facts go together.
     if kept.title.is_empty() {
-        kept.title = other.title;
+        kept.title.clone_from(&other.title);
+        kept.title_facts.clone_from(&other.title_facts);
     }
-    kept.filename = kept.filename.take().or(other.filename);
+    if kept.filename.is_none() {
+        kept.filename.clone_from(&other.filename);
+        kept.file_facts.clone_from(&other.file_facts);
+    }
     let better_size = kept.size.is_none() || (other.size_is_file && !kept.size_is_file);
     if other.size.is_some() && better_size {
         kept.size = other.size;
         kept.size_is_file = other.size_is_file;
     }
     kept.seeders = kept.seeders.max(other.seeders);
-    kept.sources.extend(other.sources);
-    for tracker in other.trackers {
-        if !kept.trackers.contains(&tracker) {
-            kept.trackers.push(tracker);
+    kept.sources.extend(other.sources.iter().copied());
+    for tracker in &other.trackers {
+        if !kept.trackers.contains(tracker) {
+            kept.trackers.push(tracker.clone());
         }
     }
-    kept.provider = kept.provider.take().or(other.provider);
+    if kept.provider.is_none() {
+        kept.provider.clone_from(&other.provider);
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +110,8 @@ mod tests {
             sources: [source].into(),
             trackers: Vec::new(),
             provider: None,
+            title_facts: None,
+            file_facts: None,
         }
     }
 
@@ -116,7 +130,7 @@ mod tests {
         torrentio.filename = Some("movie.mkv".into());
         torrentio.trackers = vec!["udp://two".into(), "udp://three".into()];
 
-        let merged = merge([dmm, yts, torrentio]);
+        let merged = merge([dmm, yts, torrentio].map(Arc::new));
         assert_eq!(merged.len(), 1);
         let one = &merged[0];
         assert_eq!(one.sources, SourceId::ALL.into());
@@ -138,7 +152,7 @@ mod tests {
         pack.size = Some(10_000);
         let episode3 = candidate('b', Some(3), SourceId::Torrentio);
         let episode4 = candidate('b', Some(4), SourceId::Torrentio);
-        let merged = merge([pack, episode3, episode4]);
+        let merged = merge([pack, episode3, episode4].map(Arc::new));
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0].file_idx, Some(3));
         assert_eq!(merged[1].file_idx, Some(4));
@@ -150,12 +164,15 @@ mod tests {
 
     #[test]
     fn exact_duplicates_collapse_and_order_of_first_sight_is_kept() {
-        let merged = merge([
-            candidate('c', Some(1), SourceId::Torrentio),
-            candidate('d', None, SourceId::Dmm),
-            candidate('c', Some(1), SourceId::Torrentio),
-            candidate('d', None, SourceId::Yts),
-        ]);
+        let merged = merge(
+            [
+                candidate('c', Some(1), SourceId::Torrentio),
+                candidate('d', None, SourceId::Dmm),
+                candidate('c', Some(1), SourceId::Torrentio),
+                candidate('d', None, SourceId::Yts),
+            ]
+            .map(Arc::new),
+        );
         let hashes: Vec<char> = merged
             .iter()
             .map(|c| c.info_hash.as_str().chars().next().unwrap_or('?'))

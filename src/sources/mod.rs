@@ -9,8 +9,10 @@ mod dmm;
 mod endpoint;
 mod error;
 mod fanout;
+pub mod gathered;
 mod http;
 mod merge;
+pub mod names;
 mod pacer;
 mod torrentio;
 mod ttls;
@@ -23,6 +25,7 @@ pub use error::SourceError;
 pub use fanout::Sources;
 pub use http::SourceHttp;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 pub use torrentio::TorrentioClient;
 pub use ttls::SourceTtls;
 pub use yts::YtsClient;
@@ -32,7 +35,8 @@ pub use yts::model::{ListMovies, MoviePage, OrderBy, SortBy, YtsMovie, YtsTorren
 /// stores as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceAnswer {
-    pub candidates: Vec<Candidate>,
+    /// Shared: a request takes the cached answer without copying its releases.
+    pub candidates: Arc<[Arc<Candidate>]>,
     /// True when the source has not looked yet (DMM's `204 status: requested|processing`):
     /// the empty answer should be cached only briefly, as results may come in a minute.
     pub pending: bool,
@@ -58,7 +62,7 @@ mod tests {
     #[test]
     fn answers_and_errors_survive_a_cache_round_trip() {
         let answer = SourceAnswer {
-            candidates: vec![Candidate {
+            candidates: Arc::from([Arc::new(Candidate {
                 info_hash: InfoHash::parse(&"a".repeat(40)).unwrap_or_else(|| panic!("hash")),
                 file_idx: Some(2),
                 title: "Movie.2019.1080p".into(),
@@ -69,7 +73,9 @@ mod tests {
                 sources: [SourceId::Dmm, SourceId::Torrentio].into(),
                 trackers: vec!["udp://t:1/announce".into()],
                 provider: Some("1337x".into()),
-            }],
+                title_facts: None,
+                file_facts: None,
+            })]),
             pending: false,
         };
         let json = serde_json::to_string(&answer).unwrap_or_default();

@@ -20,9 +20,13 @@ fn answer(releases: usize, pending: bool) -> Result<SourceAnswer, SourceError> {
         sources: [SourceId::Yts].into(),
         trackers: Vec::new(),
         provider: None,
+        title_facts: None,
+        file_facts: None,
     };
     Ok(SourceAnswer {
-        candidates: vec![candidate; releases],
+        candidates: (0..releases)
+            .map(|_| std::sync::Arc::new(candidate.clone()))
+            .collect(),
         pending,
     })
 }

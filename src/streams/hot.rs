@@ -14,8 +14,10 @@ use std::{future::Future, time::Duration};
 
 /// The metrics label of this cache.
 const FAMILY: &str = "hot_response";
-/// Answers kept at most: a few MB of JSON.
-const CAPACITY: u64 = 10_000;
+/// Bytes of rendered answers kept at most. Weighed in bytes, not entries: a list of 500
+/// streams is half a megabyte, and on a public instance every user's config is a key of its
+/// own.
+const MAX_BYTES: u64 = 32 << 20;
 
 /// Rendered answers by request. Cheap to clone; disabled with a zero TTL.
 #[derive(Clone)]
@@ -30,7 +32,10 @@ impl HotResponses {
     pub fn new(ttl: Duration, metrics: Metrics) -> Self {
         let answers = (!ttl.is_zero()).then(|| {
             moka::future::Cache::builder()
-                .max_capacity(CAPACITY)
+                .max_capacity(MAX_BYTES)
+                .weigher(|_: &[u8; 32], rendered: &Rendered| {
+                    u32::try_from(rendered.body.len() + 32).unwrap_or(u32::MAX)
+                })
                 .time_to_live(ttl)
                 .build()
         });

@@ -4,6 +4,7 @@
 
 pub mod hot;
 mod library;
+mod prepared;
 pub mod present;
 mod resolve;
 
@@ -23,6 +24,7 @@ use crate::{
     sources::Sources,
 };
 pub use library::LibraryError;
+use prepared::Prepared;
 use present::LinkBase;
 
 /// Builds stream lists and resolves taps. Cheap to clone.
@@ -30,6 +32,7 @@ use present::LinkBase;
 pub struct Pipeline {
     sources: Sources,
     debrid: Debrid,
+    prepared: Prepared,
 }
 
 /// A stream list, and whether it is the one "token refused" entry, which must never be kept
@@ -52,7 +55,11 @@ impl From<Vec<Stream>> for Listing {
 impl Pipeline {
     /// The pipeline over the sources and Real-Debrid.
     pub fn new(sources: Sources, debrid: Debrid) -> Self {
-        Self { sources, debrid }
+        Self {
+            sources,
+            debrid,
+            prepared: Prepared::new(),
+        }
     }
 
     /// The Real-Debrid side, for what only it knows (the library catalog, its metadata).
@@ -60,15 +67,13 @@ impl Pipeline {
         &self.debrid
     }
 
-    /// The ranked releases of a video from the sources the user enabled.
+    /// The ranked releases of a video from the sources the user enabled. No release name is
+    /// parsed here (that happened when the answers were fetched) and, while the answers are
+    /// the cached ones, nothing is merged again: a request filters, sorts and limits.
     pub async fn releases(&self, video: &VideoId, config: &UserConfig) -> Vec<Release> {
-        let candidates = self.sources.find(video, &config.sources).await;
-        // Ranking parses every release name: CPU work, kept off the worker that serves other
-        // requests (the parser's first use alone takes seconds in a debug build).
-        let (video, config) = (video.clone(), config.clone());
-        tokio::task::spawn_blocking(move || ranking::rank(candidates, &video, &config))
-            .await
-            .unwrap_or_default()
+        let gathered = self.sources.gather(video, &config.sources).await;
+        let prepared = self.prepared.of(video, &config.sources, &gathered);
+        ranking::rank(&prepared, video, config)
     }
 
     /// The stream list: peer-to-peer without a token; resolve links with cached markers with

@@ -78,7 +78,9 @@ async fn metric(app: &TestApp, name: &str, labels: &[&str]) -> f64 {
         .await
         .expect("metrics text");
     text.lines()
-        .filter(|line| line.starts_with(&format!("{name}{{")))
+        .filter(|line| {
+            line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
+        })
         .find(|line| labels.iter().all(|label| line.contains(label)))
         .and_then(|line| line.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0.0)
@@ -300,4 +302,44 @@ async fn metrics_count_upstream_calls_by_source_and_outcome() {
     );
     assert_eq!(calls("yts", "ok").await, 1.0);
     assert_eq!(calls("yts", "empty").await, 1.0);
+}
+
+/// A popular title with 250 releases, asked for under configs nobody used before: the sources
+/// are asked once, the names are parsed once, and each config gets its own ranking of them.
+#[tokio::test]
+async fn a_big_title_is_parsed_once_whatever_the_configs_asking_for_it() {
+    let app = app().await;
+    let config = |n: usize| {
+        let json = format!(r#"{{"maxResults":{},"excludeKeywords":["zz{n}"]}}"#, 20 + n);
+        percent_encoding::utf8_percent_encode(&json, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let first = app.stream(Some(&config(0)), "series", BIG_EPISODE_ID).await;
+    assert_eq!(first.status().as_u16(), 200);
+    let first: Value = first.json().await.expect("JSON");
+    assert_eq!(first["streams"].as_array().map(Vec::len), Some(20));
+    let parsed = metric(&app, "ferrio_release_names_parsed_total", &[]).await;
+    let listed = big_title()
+        .iter()
+        .map(|r| usize::from(r.dmm) + usize::from(r.torrentio))
+        .sum::<usize>();
+    assert!(
+        parsed >= 200.0 && parsed <= listed as f64,
+        "each listed name parsed once: {parsed} of {listed}"
+    );
+    for n in 1..6 {
+        let body: Value = app
+            .stream(Some(&config(n)), "series", BIG_EPISODE_ID)
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(body["streams"].as_array().map(Vec::len), Some(20 + n));
+    }
+    assert_eq!(
+        metric(&app, "ferrio_release_names_parsed_total", &[]).await,
+        parsed,
+        "no request after the first parsed anything"
+    );
+    assert_eq!(app.fakes.dmm.search_calls(), 1);
+    assert_eq!(app.fakes.torrentio.stream_calls(), 1);
 }

@@ -33,8 +33,13 @@ pub(super) fn memory_row(label: &str, idle: Res<Memory>, after: Res<Memory>) -> 
     }
 }
 
-/// Ferrio and the baseline, in alternating `wrk` rounds, on a cached title.
+/// Ferrio and the baseline, in alternating `wrk` rounds, on a cached title, on a quiet machine
+/// (waited for, twice at most).
 pub(super) async fn warm(bench: &mut Bench<'_>, server: &Server, label: &str) -> Res<Row> {
+    let mut load = crate::quiet::settle(bench.options.quick).await;
+    if load.noisy() {
+        load = crate::quiet::settle(bench.options.quick).await;
+    }
     let path = format!("{}/stream/movie/{}.json", bench.user, fixtures::MOVIE_ID);
     let url = format!("{}{path}", server.base);
     // Twice: the first fills the cache, the second is served from it.
@@ -112,9 +117,10 @@ pub(super) async fn warm(bench: &mut Bench<'_>, server: &Server, label: &str) ->
     Ok(Row {
         scenario: warm_name(label),
         ferrio: format!(
-            "{} ({streams} streams, {} B)",
+            "{} ({streams} streams, {} B; {})",
             describe(&ferrio),
-            body.len()
+            body.len(),
+            load.describe()
         ),
         baseline: format!("baseline: {}", describe(&base)),
         ratio: format!(
@@ -126,7 +132,9 @@ pub(super) async fn warm(bench: &mut Bench<'_>, server: &Server, label: &str) ->
                 .join(", ")
         ),
         target: warm_target(),
-        verdict: if upstream > 0 {
+        verdict: if load.noisy() {
+            Verdict::Miss(format!("noisy machine ({})", load.describe()))
+        } else if upstream > 0 {
             Verdict::Miss(format!(
                 "not served from cache: {upstream} upstream calls during the runs"
             ))
@@ -136,7 +144,7 @@ pub(super) async fn warm(bench: &mut Bench<'_>, server: &Server, label: &str) ->
     })
 }
 
-fn median_run(runs: &mut [wrk::WrkRun]) -> Res<wrk::WrkRun> {
+pub(super) fn median_run(runs: &mut [wrk::WrkRun]) -> Res<wrk::WrkRun> {
     runs.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
     runs.get(runs.len().saturating_sub(1) / 2)
         .copied()

@@ -23,6 +23,7 @@ use challenge::{Challenge, ChallengeBody, Challenges};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -192,13 +193,18 @@ impl DmmClient {
             // Not scraped yet: DMM is (or will be) working on it, so ask again soon.
             let pending = matches!(reply.header("status"), Some("requested" | "processing"));
             return Ok(SourceAnswer {
-                candidates: Vec::new(),
+                candidates: Arc::from([]),
                 pending,
             });
         }
         let body: SearchBody = reply.json()?;
         Ok(SourceAnswer {
-            candidates: body.results.into_iter().filter_map(candidate).collect(),
+            candidates: body
+                .results
+                .into_iter()
+                .filter_map(candidate)
+                .map(Arc::new)
+                .collect(),
             pending: false,
         })
     }
@@ -241,6 +247,8 @@ fn candidate(item: DmmItem) -> Option<Candidate> {
         sources: [SourceId::Dmm].into(),
         trackers: Vec::new(),
         provider: None,
+        title_facts: None,
+        file_facts: None,
     })
 }
 

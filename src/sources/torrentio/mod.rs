@@ -20,6 +20,7 @@ use crate::protocol::{config::SourceId, request::VideoId, stream::InfoHash};
 use crate::upstream::endpoint_component;
 use crate::upstream::lenient;
 use serde::Deserialize;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -72,7 +73,12 @@ impl TorrentioClient {
         let call = async {
             let body: StreamsBody = self.upstream.get(self.url(video)).await?.json()?;
             Ok(SourceAnswer {
-                candidates: body.streams.into_iter().map(candidate).collect(),
+                candidates: body
+                    .streams
+                    .into_iter()
+                    .map(candidate)
+                    .map(Arc::new)
+                    .collect(),
                 pending: false,
             })
         };
@@ -122,6 +128,8 @@ fn candidate(stream: TorrentioStream) -> Candidate {
             .map(str::to_owned)
             .collect(),
         provider: facts.provider,
+        title_facts: None,
+        file_facts: None,
     }
 }
 

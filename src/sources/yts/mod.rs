@@ -8,6 +8,7 @@ pub mod model;
 use super::{Candidate, SourceAnswer, SourceError, SourceHttp, endpoint::SourceEndpoint};
 use crate::protocol::{config::SourceId, request::ImdbId};
 use model::{Envelope, ListMovies, MoviePage, YtsMovie, YtsTorrent};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -45,6 +46,7 @@ impl YtsClient {
                 .into_iter()
                 .filter(|movie| movie.imdb_code == imdb.as_str())
                 .flat_map(candidates)
+                .map(Arc::new)
                 .collect();
             Ok(SourceAnswer {
                 candidates,
@@ -105,6 +107,8 @@ fn candidates(mut movie: YtsMovie) -> Vec<Candidate> {
         trackers: TRACKERS.map(str::to_owned).to_vec(),
         // YTS is its own indexer: naming it again as the provider would say nothing.
         provider: None,
+        title_facts: None,
+        file_facts: None,
     };
     torrents.into_iter().map(candidate).collect()
 }

@@ -132,7 +132,7 @@ async fn no_cache_key_or_value_holds_a_users_token() {
     let entries = redis.dump().await;
     assert!(entries.len() >= 3, "the sources' answers are in Redis");
     for (key, value) in entries {
-        assert!(key.starts_with("ferrio:v1:"), "{key}");
+        assert!(key.starts_with("ferrio:v2:"), "{key}");
         assert!(!key.contains(RD_TOKEN), "{key}");
         assert!(
             !String::from_utf8_lossy(&value).contains(RD_TOKEN),
