@@ -32,7 +32,7 @@ use harness::Res;
 
 /// The `CONFIG_SECRET` every Ferrio of a run gets, so requests carry sealed configs as the
 /// configure page produces them.
-const CONFIG_SECRET: &str = "ferrio-bench-config-secret";
+const CONFIG_SECRET: &str = "ferrio-bench-config-secret-32-bytes-long";
 
 /// What the command line asked for.
 pub struct Options {

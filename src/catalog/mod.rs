@@ -22,6 +22,9 @@ pub const STREMIO_PAGE: u64 = 100;
 const YTS_PAGE: u64 = 50;
 /// Longest description shown on a catalog item.
 const DESCRIPTION_CHARS: usize = 300;
+/// The deepest page served: YTS lists about 70,000 movies, and a client asking for pages
+/// beyond would only make Ferrio fetch YTS pages for it.
+const MAX_SKIP: u32 = 70_000;
 
 /// The YTS catalogs. Cheap to clone.
 #[derive(Clone)]
@@ -42,6 +45,11 @@ impl Catalogs {
     /// One Stremio page of `catalog`. A YTS failure gives the stale page when there is one and
     /// an empty list otherwise.
     pub async fn page(&self, catalog: CatalogId, extra: &Extra) -> Vec<MetaPreview> {
+        if extra.skip > MAX_SKIP {
+            // Past any catalog's real end: an empty page, without asking YTS for pages nobody
+            // scrolls to.
+            return Vec::new();
+        }
         let query = query(catalog, extra);
         let skip = u64::from(extra.skip);
         let first = skip / YTS_PAGE + 1;

@@ -5,7 +5,10 @@
 //! check behind the stream list (a bad token gives one error stream, not dozens of broken
 //! links), and the "Real-Debrid library" catalog.
 
-use super::realdebrid::{RdError, RealDebrid, types::TorrentStatus};
+use super::realdebrid::{
+    RdError, RealDebrid,
+    types::{TorrentInfo, TorrentStatus},
+};
 use crate::upstream::UpstreamError;
 use crate::{
     cache::{Cache, CacheFamily, Policy, TokenHasher},
@@ -16,6 +19,8 @@ use std::time::Duration;
 
 /// Listed again after this long; Torrentio-like addons use 5 minutes.
 const LIBRARY_TTL: Duration = Duration::from_secs(5 * 60);
+/// A torrent's details change as it downloads; a minute keeps browsing cheap.
+const TORRENT_TTL: Duration = Duration::from_secs(60);
 /// A refused token is remembered longer: it will not become valid by itself.
 const BAD_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
 /// Other failures (an unexpected answer) are retried soon.
@@ -42,6 +47,9 @@ pub struct LibraryItem {
 pub struct Library {
     rd: RealDebrid,
     lists: CacheFamily<Vec<LibraryItem>, RdError>,
+    /// One torrent of a library, for its metadata and its videos' streams: Stremio asks for
+    /// them again and again while a user browses, and each would otherwise be a call.
+    torrents: CacheFamily<TorrentInfo, RdError>,
     hasher: TokenHasher,
 }
 
@@ -59,11 +67,32 @@ impl Library {
                 Err(_) => Policy::only_fresh(FAILURE_TTL),
             },
         );
+        let torrents =
+            cache.family(
+                "rd_torrent",
+                |result: &Result<TorrentInfo, RdError>| match result {
+                    Ok(_) => Policy::only_fresh(TORRENT_TTL),
+                    Err(error) if error.is_outage() => Policy::only_fresh(Duration::ZERO),
+                    Err(_) => Policy::only_fresh(TORRENT_TTL),
+                },
+            );
         Self {
             rd,
             lists,
+            torrents,
             hasher: cache.token_hasher().clone(),
         }
+    }
+
+    /// One torrent of the account (`GET /torrents/info/{id}`), cached a minute.
+    pub async fn torrent(&self, token: &DebridToken, id: &str) -> Result<TorrentInfo, RdError> {
+        let key = format!("{}:{id}", self.hasher.hash(token));
+        let (rd, owned, id) = (self.rd.clone(), token.clone(), id.to_owned());
+        let fetch = move || {
+            let (rd, token, id) = (rd.clone(), owned.clone(), id.clone());
+            async move { rd.torrent_info(&token, &id).await }
+        };
+        self.torrents.get_or_fetch(&key, fetch).await
     }
 
     /// The account's torrents, newest first; an error says the token is bad or Real-Debrid down.

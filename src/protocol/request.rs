@@ -109,6 +109,17 @@ impl fmt::Display for VideoId {
     }
 }
 
+/// The longest search term kept, in characters: titles are shorter, and every term is a key
+/// of the upstream's cache.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// A search term cut to [`MAX_SEARCH_CHARS`].
+fn cut(term: &str) -> &str {
+    term.char_indices()
+        .nth(MAX_SEARCH_CHARS)
+        .map_or(term, |(end, _)| term[..end].trim_end())
+}
+
 /// The `extra` properties Ferrio understands. Unknown names are ignored, as Stremio adds new
 /// ones over time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,7 +136,7 @@ impl Extra {
         for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
             let value = value.trim();
             match name.as_ref() {
-                "search" if !value.is_empty() => extra.search = Some(value.to_owned()),
+                "search" if !value.is_empty() => extra.search = Some(cut(value).to_owned()),
                 "genre" if !value.is_empty() => extra.genre = Some(value.to_owned()),
                 "skip" => {
                     extra.skip = value.parse().map_err(|_| {
@@ -227,6 +238,24 @@ mod tests {
             VideoId::parse("tv", "tt1"),
             Err(RequestError::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn a_search_term_is_cut_to_its_maximum() {
+        let long = format!("search={}", "ab ".repeat(20_000));
+        let extra = Extra::parse(&long).expect("valid");
+        let search = extra.search.expect("a term");
+        assert!(
+            search.chars().count() <= MAX_SEARCH_CHARS,
+            "{}",
+            search.len()
+        );
+        assert!(search.starts_with("ab ab"));
+        let accented = Extra::parse(&format!("search={}", "é".repeat(500))).expect("valid");
+        assert_eq!(
+            accented.search.map(|s| s.chars().count()),
+            Some(MAX_SEARCH_CHARS)
+        );
     }
 
     #[test]

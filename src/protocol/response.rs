@@ -17,6 +17,9 @@ pub struct CachePolicy {
     pub cache_max_age: u32,
     pub stale_revalidate: u32,
     pub stale_error: u32,
+    /// For one user only (a config with a token): browsers may keep it, shared caches may not.
+    #[serde(skip)]
+    pub private: bool,
 }
 
 const HOUR: u32 = 3600;
@@ -42,18 +45,32 @@ impl CachePolicy {
             cache_max_age,
             stale_revalidate,
             stale_error,
+            private: false,
         }
+    }
+
+    /// Whether no cache may keep the answer at all ([`CachePolicy::NONE`]'s lifetimes).
+    pub fn never_kept(&self) -> bool {
+        (self.cache_max_age, self.stale_revalidate, self.stale_error) == (0, 0, 0)
+    }
+
+    /// The same lifetimes, for one user's eyes only when `private`.
+    pub const fn private_if(self, private: bool) -> Self {
+        Self { private, ..self }
     }
 
     /// The `Cache-Control` value, in the form the official SDK writes; `no-store` for
     /// [`CachePolicy::NONE`].
     pub fn header_value(&self) -> String {
-        if *self == Self::NONE {
+        if self.never_kept() {
             return "no-store".to_owned();
         }
         format!(
-            "max-age={}, stale-while-revalidate={}, stale-if-error={}, public",
-            self.cache_max_age, self.stale_revalidate, self.stale_error
+            "max-age={}, stale-while-revalidate={}, stale-if-error={}, {}",
+            self.cache_max_age,
+            self.stale_revalidate,
+            self.stale_error,
+            if self.private { "private" } else { "public" }
         )
     }
 }

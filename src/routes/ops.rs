@@ -2,15 +2,17 @@
 
 use crate::{cache::CacheStatus, state::AppState, telemetry::route_label};
 use actix_web::{
-    Error, HttpResponse,
+    Error, HttpRequest, HttpResponse,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     http::header,
     middleware::Next,
     web,
 };
+use secrecy::ExposeSecret;
 use serde_json::json;
 use std::time::Instant;
+use subtle::ConstantTimeEq;
 
 /// `GET /healthz`: the process is up. Touches nothing, so it stays cheap under load.
 pub async fn healthz() -> HttpResponse {
@@ -39,8 +41,26 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         .json(body)
 }
 
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// `GET /metrics`: Prometheus text format. With `METRICS_TOKEN` set, only for a request that
+/// carries it as a bearer token (compared in constant time); others get a JSON 401.
+pub async fn metrics(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if let Some(expected) = &state.settings.server.metrics_token {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let matches: bool = given
+            .as_bytes()
+            .ct_eq(expected.expose_secret().as_bytes())
+            .into();
+        if !matches {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                .json(json!({"error": "a metrics token is required"}));
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

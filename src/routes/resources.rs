@@ -68,7 +68,7 @@ pub async fn stream(
             (false, false) => CachePolicy::STREAMS,
         };
         let streams = listing.streams;
-        Cached::new(Streams { streams }, policy).render()
+        Cached::new(Streams { streams }, policy.private_if(config.has_debrid())).render()
     });
     Ok(rendered(state.hot.render(&key, render).await))
 }
@@ -86,7 +86,10 @@ pub async fn catalog(
             .pipeline
             .library_page(library_token(&config)?, &path.extra)
             .await;
-        return Ok(Cached::new(Metas { metas }, CachePolicy::LIBRARY));
+        return Ok(Cached::new(
+            Metas { metas },
+            CachePolicy::LIBRARY.private_if(true),
+        ));
     }
     let declared = state
         .manifest
@@ -100,6 +103,16 @@ pub async fn catalog(
         .any(|prop| prop.is_required && prop.name == "search");
     if needs_search && path.extra.search.is_none() {
         return Err(ApiError::bad_request("this catalog needs a search term"));
+    }
+    // A genre is one of the catalog's own options: anything else would be one more upstream
+    // query (and cache key) chosen by the client.
+    let genres = declared.extra.iter().find(|prop| prop.name == "genre");
+    if let (Some(genre), Some(prop)) = (&path.extra.genre, genres)
+        && !prop.options.contains(genre)
+    {
+        return Err(ApiError::bad_request(
+            "this genre is not one of the catalog's",
+        ));
     }
     let id =
         CatalogId::from_id(&declared.id).ok_or_else(|| ApiError::not_found("no such catalog"))?;
@@ -137,7 +150,10 @@ pub async fn meta(
             crate::streams::LibraryError::BadId => ApiError::bad_request(error.to_string()),
             _ => ApiError::not_found(error.to_string()),
         })?;
-    Ok(Cached::new(MetaItem { meta }, CachePolicy::LIBRARY))
+    Ok(Cached::new(
+        MetaItem { meta },
+        CachePolicy::LIBRARY.private_if(true),
+    ))
 }
 
 /// The library is only served under a config with a token; without one it does not exist.

@@ -23,6 +23,9 @@ pub(super) struct Env {
     /// (`Fly-Client-IP`, or `X-Forwarded-For`, whose last entry is then used). Unset, the peer
     /// address of the connection is the viewer's.
     pub client_ip_header: Option<String>,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only requests carrying
+    /// `Authorization: Bearer <token>`.
+    pub metrics_token: Option<SecretString>,
     /// `REDIS_URL`: shared cache for many instances; unset means an in-process cache.
     pub redis_url: Option<SecretString>,
     /// `DMM_URL`: Debrid Media Manager base URL.
@@ -106,6 +109,7 @@ impl Default for Env {
             public_url: None,
             client_ip_header: None,
             redis_url: None,
+            metrics_token: None,
             dmm_url: url("https://debridmediamanager.com"),
             yts_url: url("https://yts.mx/api/v2"),
             torrentio_url: url("https://torrentio.strem.fun"),

@@ -9,10 +9,13 @@
 mod env;
 
 use env::Env;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::time::Duration;
 use url::Url;
+
+/// The shortest `CONFIG_SECRET` accepted: it keys the sealing of every user's token.
+const MIN_SECRET_BYTES: usize = 32;
 
 /// How log lines are written: human-readable, or one JSON object per line for log shippers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -43,6 +46,8 @@ pub struct Server {
     pub client_ip_header: Option<String>,
     /// Seals configs when set.
     pub config_secret: Option<SecretString>,
+    /// Guards `/metrics` when set.
+    pub metrics_token: Option<SecretString>,
     pub log_format: LogFormat,
     /// How long a rendered stream list is served again as is; zero turns it off.
     pub hot_response_ttl: Duration,
@@ -143,6 +148,16 @@ impl Settings {
                 return Err(SettingsError(format!("{name} must be an http(s) URL")));
             }
         }
+        let short_secret = self
+            .server
+            .config_secret
+            .as_ref()
+            .is_some_and(|secret| secret.expose_secret().len() < MIN_SECRET_BYTES);
+        if short_secret {
+            return Err(SettingsError(format!(
+                "CONFIG_SECRET must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -base64 48`)"
+            )));
+        }
         let positive = [
             ("REQUEST_DEADLINE_MS", upstreams.request_deadline),
             ("SOURCE_TIMEOUT_MS", upstreams.source_timeout),
@@ -171,6 +186,7 @@ impl From<Env> for Settings {
                 public_url: env.public_url,
                 client_ip_header: env.client_ip_header,
                 config_secret: env.config_secret,
+                metrics_token: env.metrics_token,
                 log_format: env.log_format,
                 hot_response_ttl: ms(env.hot_response_ttl_ms),
             },

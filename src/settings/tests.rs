@@ -58,3 +58,15 @@ fn durations_are_read_in_their_variables_unit() {
     let error = Settings::from_iter(vars(&[("SOURCE_TIMEOUT_MS", "0")])).expect_err("zero");
     assert!(error.to_string().contains("SOURCE_TIMEOUT_MS"), "{error}");
 }
+
+#[test]
+fn a_short_config_secret_refuses_to_start() {
+    let error = Settings::from_iter(vars(&[("CONFIG_SECRET", "s3cret")])).expect_err("short");
+    assert!(error.to_string().contains("CONFIG_SECRET"), "{error}");
+    assert!(
+        !error.to_string().contains("s3cret"),
+        "the secret is never repeated"
+    );
+    let long = "x".repeat(MIN_SECRET_BYTES);
+    assert!(Settings::from_iter(vars(&[("CONFIG_SECRET", &long)])).is_ok());
+}

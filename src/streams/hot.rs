@@ -5,10 +5,7 @@
 //! serialisation. The key is a digest of the request path: the path carries the user's
 //! config and token, which must not be kept as a key.
 
-use crate::{
-    metrics::Metrics,
-    protocol::response::{CachePolicy, Rendered},
-};
+use crate::{metrics::Metrics, protocol::response::Rendered};
 use sha2::{Digest, Sha256};
 use std::{future::Future, time::Duration};
 
@@ -61,7 +58,7 @@ impl HotResponses {
         };
         let key = key(path);
         let rendered = answers.get_with(key, render).await;
-        if rendered.policy == CachePolicy::NONE {
+        if rendered.policy.never_kept() {
             // An answer that may not be cached is shared with the requests that arrived while
             // it was rendered, and no later one.
             answers.invalidate(&key).await;

@@ -42,8 +42,8 @@ impl Pipeline {
         let id = LibraryId::parse(id).ok_or(LibraryError::BadId)?;
         let info = self
             .debrid
-            .client
-            .torrent_info(token, &id.torrent)
+            .library
+            .torrent(token, &id.torrent)
             .await
             .map_err(|error| match error {
                 RdError::UnknownResource => LibraryError::Unknown,
@@ -70,7 +70,7 @@ impl Pipeline {
         else {
             return Vec::new();
         };
-        let Ok(info) = self.debrid.client.torrent_info(token, &torrent).await else {
+        let Ok(info) = self.debrid.library.torrent(token, &torrent).await else {
             return Vec::new();
         };
         let Some((target, filename)) = catalog::target(&info, file) else {

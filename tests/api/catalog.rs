@@ -183,3 +183,29 @@ async fn a_catalog_turned_off_in_the_config_is_gone() {
         .await;
     assert_eq!(response.status().as_u16(), 404);
 }
+
+/// What a client chooses in a catalog's `extra` is bounded: a genre from the catalog's own
+/// options, a page within the catalog, a search term of a title's length.
+#[tokio::test]
+async fn catalog_extras_are_bounded() {
+    let app = spawn_app().await;
+    let unknown = app
+        .catalog(None, "movie", "yts-popular", Some("genre=Made-Up"))
+        .await;
+    assert_eq!(unknown.status().as_u16(), 400);
+    let body: Value = unknown.json().await.expect("JSON error");
+    assert!(body["error"].is_string());
+    let calls = app.fakes.yts.calls();
+    let beyond = app
+        .catalog(None, "movie", "yts-popular", Some("skip=4000000000"))
+        .await;
+    assert_eq!(beyond.status().as_u16(), 200);
+    let body: Value = beyond.json().await.expect("JSON");
+    assert_eq!(body["metas"].as_array().map(Vec::len), Some(0));
+    assert_eq!(app.fakes.yts.calls(), calls, "no page fetched for it");
+    let term = "x".repeat(60_000);
+    let long = app
+        .catalog(None, "movie", "yts-search", Some(&format!("search={term}")))
+        .await;
+    assert!(long.status().as_u16() < 500, "{}", long.status());
+}

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use std::collections::BTreeSet;
 
 const TOKEN: &str = "FAKETOKENabc123XYZ456";
-const SECRET: &str = "configure-test-secret";
+const SECRET: &str = "configure-test-secret-of-at-least-32-bytes";
 
 /// A config far from the defaults in every field.
 fn chosen_config() -> UserConfig {

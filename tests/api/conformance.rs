@@ -19,7 +19,7 @@ use std::time::Duration;
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// A token of the right shape; the Real-Debrid fake does not know it, and nothing here calls it.
 const TOKEN: &str = "FAKEtoken1234567890abcdef";
-const SECRET: &str = "conformance-test-secret";
+const SECRET: &str = "conformance-test-secret-of-32-bytes+";
 
 fn node_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node")

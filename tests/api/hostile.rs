@@ -17,7 +17,7 @@ use serde_json::Value;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const SECRET: &str = "hostile-test-secret";
+const SECRET: &str = "hostile-test-secret-of-at-least-32-bytes";
 /// Longer than any answer may take: the deadline is 2 s in tests.
 const ANSWER_WITHIN: Duration = Duration::from_secs(15);
 

@@ -144,6 +144,27 @@ async fn resource_answers_carry_their_cache_policy_in_body_and_header() {
     assert_eq!(cache_control, expected);
 }
 
+/// A list rendered from a config with a token holds links only its user may use: browsers may
+/// keep it, shared caches (a CDN in front of Ferrio) may not.
+#[tokio::test]
+async fn answers_for_a_config_with_a_token_are_private() {
+    let app = spawn_app().await;
+    app.fakes.realdebrid.add_token(TOKEN);
+    let segment = base64_config(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#));
+    let listed = app.stream(Some(&segment), "movie", "tt0111161").await;
+    let cache_control = header(&listed, "cache-control");
+    assert!(
+        cache_control.ends_with(", private") && cache_control.starts_with("max-age="),
+        "{cache_control}"
+    );
+    let library = app
+        .catalog(Some(&segment), "other", "rd-library", None)
+        .await;
+    assert!(header(&library, "cache-control").ends_with(", private"));
+    let plain = app.stream(None, "movie", "tt0111161").await;
+    assert!(header(&plain, "cache-control").ends_with(", public"));
+}
+
 #[tokio::test]
 async fn every_resource_route_exists_with_and_without_config() {
     let app = spawn_app().await;
@@ -234,12 +255,17 @@ async fn bad_configs_are_json_400s_without_the_config_in_the_body() {
 #[tokio::test]
 async fn sealed_configs_round_trip_and_another_key_is_refused() {
     let app = spawn_app_with(|env| {
-        env.insert("CONFIG_SECRET".into(), "the server secret".into());
+        env.insert(
+            "CONFIG_SECRET".into(),
+            "the server secret, 32 bytes or more".into(),
+        );
     })
     .await;
     let config: UserConfig =
         serde_json::from_str(&format!(r#"{{"realdebrid":"{TOKEN}"}}"#)).expect("config");
-    let ours = Sealer::new(&SecretString::from("the server secret".to_owned()));
+    let ours = Sealer::new(&SecretString::from(
+        "the server secret, 32 bytes or more".to_owned(),
+    ));
     let theirs = Sealer::new(&SecretString::from("another secret".to_owned()));
 
     let sealed = config.encode(Some(&ours));
@@ -304,4 +330,33 @@ async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
         Some("2"),
         "another config is another answer"
     );
+}
+
+#[tokio::test]
+async fn metrics_answer_only_the_bearer_of_the_metrics_token_when_one_is_set() {
+    let app = spawn_app_with(|env| {
+        env.insert("METRICS_TOKEN".into(), "scrape-me-0123456789".into());
+    })
+    .await;
+    let refused = app.metrics().await;
+    assert_eq!(refused.status().as_u16(), 401);
+    let body: Value = refused.json().await.expect("JSON error");
+    assert!(body["error"].is_string());
+    let wrong = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("scrape-me-0123456788")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(wrong.status().as_u16(), 401);
+    let right = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("scrape-me-0123456789")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(right.status().as_u16(), 200);
+    assert!(right.text().await.expect("text").contains("ferrio_"));
 }

@@ -276,3 +276,21 @@ async fn a_rate_limit_marks_the_token_throttled_and_no_other() {
     assert!(rd.recently_throttled(&token()).await);
     assert!(!rd.recently_throttled(&other).await);
 }
+
+#[tokio::test]
+async fn a_refused_token_is_refused_again_without_a_call() {
+    let fake = RealDebridFake::start().await;
+    let rd = client(&fake);
+    let made_up = DebridToken::from("MADEUPTOKEN0000000000000000000000000000000000000".to_owned());
+    assert_eq!(probe(&rd, &made_up).await, Err(RdError::BadToken));
+    let calls = fake.calls();
+    for _ in 0..20 {
+        assert_eq!(probe(&rd, &made_up).await, Err(RdError::BadToken));
+        assert_eq!(
+            rd.torrent_info(&made_up, "ABC").await.map(drop),
+            Err(RdError::BadToken)
+        );
+    }
+    assert_eq!(fake.calls(), calls, "remembered: no further call");
+    assert!(probe(&rd, &token()).await.is_ok(), "other tokens are asked");
+}

@@ -14,12 +14,26 @@ const BURST: f64 = 20.0;
 const PER_SECOND: f64 = 4.0;
 /// Longest exponential backoff after repeated 429s without Retry-After.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// Past this many buckets, the ones at rest are dropped before a new one is added: anyone can
+/// send made-up tokens, and the map must not grow with them.
+const PRUNE_ABOVE: usize = 1_000;
 
 struct Bucket {
     tokens: f64,
     refilled: Instant,
     closed_until: Option<Instant>,
     consecutive_429: u32,
+}
+
+impl Bucket {
+    /// A bucket that would be full now, with no backoff running or streak counted, is the
+    /// same as a new one: dropping it forgets nothing.
+    fn at_rest(&self, now: Instant) -> bool {
+        let refilled = self.tokens + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND;
+        refilled >= BURST
+            && self.consecutive_429 == 0
+            && self.closed_until.is_none_or(|until| until <= now)
+    }
 }
 
 /// Per-token buckets, keyed by a digest of the token so the map never holds a token.
@@ -45,6 +59,9 @@ impl Budget {
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() >= PRUNE_ABOVE && !buckets.contains_key(&key) {
+            buckets.retain(|_, bucket| !bucket.at_rest(now));
+        }
         let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: BURST,
             refilled: now,
@@ -83,6 +100,14 @@ impl Budget {
         bucket.closed_until = Some(Instant::now() + wait);
         bucket.tokens = 0.0;
         wait
+    }
+
+    /// How many tokens have a bucket now.
+    pub fn tokens_held(&self) -> usize {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
     }
 
     /// Records an answer that was not a 429, ending any backoff streak.
@@ -145,6 +170,38 @@ mod tests {
             budget.acquire(KEY),
             Permit::After(Duration::from_secs(1)),
             "streak was reset"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn made_up_tokens_do_not_pile_up() {
+        let budget = Budget::default();
+        for n in 0..5_000u32 {
+            let mut key = [0u8; 32];
+            key[..4].copy_from_slice(&n.to_le_bytes());
+            assert_eq!(budget.acquire(key), Permit::Granted);
+            if n % 500 == 0 {
+                // Time passes between the bursts: earlier buckets refill and come to rest.
+                tokio::time::advance(Duration::from_secs(1)).await;
+            }
+        }
+        assert!(
+            budget.tokens_held() <= PRUNE_ABOVE + 500,
+            "{} buckets held",
+            budget.tokens_held()
+        );
+        assert_eq!(budget.acquire(KEY), Permit::Granted);
+        budget.rate_limited(KEY, None);
+        tokio::time::advance(Duration::from_secs(10)).await;
+        for n in 0..2_000u32 {
+            let mut key = [1u8; 32];
+            key[..4].copy_from_slice(&n.to_le_bytes());
+            budget.acquire(key);
+        }
+        assert_eq!(
+            budget.rate_limited(KEY, None),
+            Duration::from_secs(2),
+            "a token with a 429 streak is not at rest: its streak survived the pruning"
         );
     }
 }

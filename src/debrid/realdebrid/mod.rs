@@ -206,6 +206,11 @@ impl RealDebrid {
     ) -> Result<Response, RdError> {
         let key: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
         let token_hash = self.hasher.hash(token);
+        if self.shared.is_refused(&token_hash).await {
+            self.metrics
+                .upstream_call("realdebrid", "refused_locally", Duration::ZERO);
+            return Err(RdError::BadToken);
+        }
         self.wait_for_budget(key, &token_hash).await?;
         let request = self
             .http
@@ -228,6 +233,10 @@ impl RealDebrid {
             Err(RdError::TooManyRequests { retry_after }) => {
                 let wait = self.budget.rate_limited(key, *retry_after);
                 self.shared.rate_limited(&token_hash, wait).await;
+            }
+            Err(RdError::BadToken) => {
+                self.budget.answered(key);
+                self.shared.refuse(&token_hash).await;
             }
             _ => self.budget.answered(key),
         }

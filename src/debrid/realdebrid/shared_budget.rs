@@ -14,6 +14,11 @@ use std::time::Duration;
 /// legal torrent) were seen for minutes after its rate limit answers.
 const THROTTLED_FOR: Duration = Duration::from_secs(15 * 60);
 
+/// How long a token Real-Debrid refused (`bad_token`) is refused without asking: made-up
+/// tokens must not cost a call each, and Real-Debrid may block an address that keeps sending
+/// them. A user who fixes their token has a new token, so nothing waits on this.
+const REFUSED_FOR: Duration = Duration::from_secs(10 * 60);
+
 /// The counting window, and the calls allowed in it: 40 per 10 s is 240 a minute.
 const WINDOW: Duration = Duration::from_secs(10);
 const PER_WINDOW: u64 = 40;
@@ -26,6 +31,8 @@ pub struct SharedBudget {
     backoff: CacheFamily<u64, ()>,
     /// Tokens Real-Debrid rate-limited in the last [`THROTTLED_FOR`].
     throttled: CacheFamily<bool, ()>,
+    /// Tokens Real-Debrid refused in the last [`REFUSED_FOR`].
+    refused: CacheFamily<bool, ()>,
 }
 
 impl SharedBudget {
@@ -40,6 +47,9 @@ impl SharedBudget {
             backoff,
             throttled: cache.family("rd_throttled", |_: &Result<bool, ()>| {
                 Policy::only_fresh(THROTTLED_FOR)
+            }),
+            refused: cache.family("rd_refused_token", |_: &Result<bool, ()>| {
+                Policy::only_fresh(REFUSED_FOR)
             }),
         }
     }
@@ -70,6 +80,17 @@ impl SharedBudget {
             .put(token_hash, Ok(now_ms() + millis(wait)))
             .await;
         self.throttled.put(token_hash, Ok(true)).await;
+    }
+
+    /// Remembers that Real-Debrid refused the token, on every instance.
+    pub async fn refuse(&self, token_hash: &str) {
+        self.refused.put(token_hash, Ok(true)).await;
+    }
+
+    /// Whether Real-Debrid refused the token in the last [`REFUSED_FOR`]: it is then refused
+    /// here, without a call, on every route.
+    pub async fn is_refused(&self, token_hash: &str) -> bool {
+        matches!(self.refused.peek(token_hash).await, Some(Ok(true)))
     }
 
     /// Whether the token was rate-limited in the last [`THROTTLED_FOR`].

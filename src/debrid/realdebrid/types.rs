@@ -1,10 +1,10 @@
 //! Real-Debrid response bodies. Only the fields Ferrio uses are read; everything else on the
 //! wire is ignored, and fields the API omits in some states are optional.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Where a torrent is in its life on Real-Debrid.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TorrentStatus {
     MagnetError,
@@ -52,7 +52,7 @@ pub struct TorrentSummary {
 }
 
 /// One file of a torrent; ids are 1-based, paths start with `/`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TorrentFile {
     pub id: u32,
     pub path: String,
@@ -62,8 +62,8 @@ pub struct TorrentFile {
     pub selected: bool,
 }
 
-/// `GET /torrents/info/{id}`.
-#[derive(Debug, Clone, Deserialize)]
+/// `GET /torrents/info/{id}`. Serialisable so the library's items can be cached.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TorrentInfo {
     pub id: String,
     pub filename: String,

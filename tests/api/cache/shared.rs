@@ -201,7 +201,10 @@ async fn a_stale_entry_is_served_when_the_refresh_fails() {
 #[tokio::test]
 async fn keys_and_values_hold_no_token() {
     let redis = RedisServer::start().await;
-    let a = Instance::on(Some(&redis), &[("CONFIG_SECRET", "test-secret")]);
+    let a = Instance::on(
+        Some(&redis),
+        &[("CONFIG_SECRET", "a-test-secret-of-at-least-32-bytes")],
+    );
     let token = DebridToken::from("SECRETTOKEN1234567890ABCDEFGHIJ".to_owned());
     let key = format!("library:{}", a.cache.token_hasher().hash(&token));
     let source = Source::new(Duration::ZERO);

@@ -3,6 +3,7 @@
 
 mod account;
 mod instances;
+mod tokens;
 mod verdicts;
 mod viewer;
 
