@@ -56,6 +56,33 @@ impl fmt::Debug for ClientAddress {
     }
 }
 
+/// Who a request counts against for per-client limits: a digest of the client's address
+/// (public or not — behind no proxy, a LAN's addresses are the clients), keyed per process so
+/// it cannot be recomputed from outside, and never stored anywhere but in memory. Requests that
+/// show no address share one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientKey(u64);
+
+impl ClientKey {
+    /// The key of an address as the proxy header or the peer states it.
+    pub fn of(address: Option<IpAddr>) -> Self {
+        use std::hash::BuildHasher;
+        static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+            std::sync::OnceLock::new();
+        Self(KEY.get_or_init(Default::default).hash_one(address))
+    }
+
+    /// The key of a proxy header's value (its last entry; anything unreadable is no address).
+    pub fn from_header(value: &str) -> Self {
+        Self::of(
+            value
+                .rsplit(',')
+                .next()
+                .and_then(|last| parse_address(last.trim())),
+        )
+    }
+}
+
 /// `1.2.3.4`, `1.2.3.4:567`, `::1`, `[::1]:567`.
 fn parse_address(text: &str) -> Option<IpAddr> {
     if let Ok(address) = text.parse::<IpAddr>() {
@@ -163,6 +190,15 @@ mod tests {
             assert!(ClientAddress::from_header(value).is_none(), "{value:?}");
         }
         assert!(public("81.2.69.160:51234"), "a port is allowed");
+    }
+
+    #[test]
+    fn client_keys_tell_addresses_apart_without_holding_them() {
+        let one = ClientKey::from_header("10.0.0.1");
+        assert_eq!(one, ClientKey::from_header("1.1.1.1, 10.0.0.1"));
+        assert_ne!(one, ClientKey::from_header("10.0.0.2"));
+        assert_eq!(ClientKey::from_header("junk"), ClientKey::of(None));
+        assert!(!format!("{one:?}").contains("10.0.0.1"));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub struct Metrics {
     cache_events: IntCounterVec,
     circuit_open: IntGaugeVec,
     names_parsed: IntCounter,
+    refusals: IntCounterVec,
 }
 
 impl Metrics {
@@ -79,6 +80,14 @@ impl Metrics {
         )?;
         registry.register(Box::new(circuit_open.clone()))?;
         registry.register(Box::new(names_parsed.clone()))?;
+        let refusals = IntCounterVec::new(
+            Opts::new(
+                "refusals_total",
+                "Work refused to protect shared budgets, by reason",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(refusals.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -88,7 +97,13 @@ impl Metrics {
             cache_events,
             circuit_open,
             names_parsed,
+            refusals,
         })
+    }
+
+    /// Counts one refusal: `client_budget`, `client_dmm_pending`, `imdb_frontier`, …
+    pub fn refusal(&self, reason: &str) {
+        self.refusals.with_label_values(&[reason]).inc();
     }
 
     /// Counts names read by the release-name parser.

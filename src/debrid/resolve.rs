@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     cache::{Cache, CacheFamily, Policy, TokenHasher},
-    client_address::ClientAddress,
+    client_address::{ClientAddress, ClientKey},
     protocol::config::DebridToken,
 };
 use serde::{Deserialize, Serialize};
@@ -40,11 +40,13 @@ pub enum Resolution {
     Status(StatusVideo),
 }
 
-/// Who asks: the account's token and the viewer's public address, when known.
+/// Who asks: the account's token, the viewer's public address when known, and the client the
+/// request counts against.
 #[derive(Clone, Copy)]
 pub struct Viewer<'a> {
     pub token: &'a DebridToken,
     pub address: Option<ClientAddress>,
+    pub client: ClientKey,
 }
 
 /// Resolves targets for viewers. Cheap to clone.
@@ -93,7 +95,12 @@ impl Resolver {
             .map_or_else(|| "-".to_owned(), |a| self.hasher.hash_address(&a));
         let key = format!("{account}:{}:{}:{address}", target.hash, target.selector);
         let this = self.clone();
-        let (token, address, target) = (viewer.token.clone(), viewer.address, target.clone());
+        let (token, address, client, target) = (
+            viewer.token.clone(),
+            viewer.address,
+            viewer.client,
+            target.clone(),
+        );
         let fetch = move || {
             let (this, token, account, target) =
                 (this.clone(), token.clone(), account.clone(), target.clone());
@@ -101,6 +108,7 @@ impl Resolver {
                 let viewer = Viewer {
                     token: &token,
                     address,
+                    client,
                 };
                 Ok(this.resolve_now(viewer, &account, &target).await)
             }

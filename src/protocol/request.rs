@@ -29,6 +29,11 @@ impl ImdbId {
         valid.then(|| Self(value.to_owned()))
     }
 
+    /// The number after `tt`.
+    pub fn number(&self) -> u64 {
+        self.0[2..].parse().unwrap_or(u64::MAX)
+    }
+
     /// The id as sent by Stremio.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -2,8 +2,21 @@
 //! (`CLIENT_IP_HEADER`), else the connection's peer. Only a public address comes out of it
 //! (see [`ClientAddress`]); a missing or malformed header is no address, never an error.
 
-use crate::client_address::ClientAddress;
+use crate::client_address::{ClientAddress, ClientKey};
 use actix_web::HttpRequest;
+
+/// The client a request counts against for per-client limits: from the same header or peer as
+/// the viewer's address, whatever kind of address it is.
+pub fn client_key(request: &HttpRequest, header: Option<&str>) -> ClientKey {
+    match header {
+        Some(name) => request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map_or_else(|| ClientKey::of(None), ClientKey::from_header),
+        None => ClientKey::of(request.peer_addr().map(|peer| peer.ip())),
+    }
+}
 
 /// The viewer's public address, if the request shows one. With a header configured, the peer
 /// address is never used instead: it is the proxy's, and telling Real-Debrid the proxy's

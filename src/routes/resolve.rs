@@ -4,7 +4,10 @@
 //! stream cannot play now. What the tap leads to, fail-over included, is the stream layer's
 //! ([`crate::streams::Pipeline::resolve`]); this route reads the request and writes the 302.
 
-use super::{client::viewer_address, user_config::RequestConfig};
+use super::{
+    client::{client_key, viewer_address},
+    user_config::RequestConfig,
+};
 use crate::{
     debrid::{
         resolve::{Resolution, Viewer},
@@ -40,9 +43,11 @@ pub async fn resolve(
         .ok_or_else(|| ApiError::bad_request("this config has no Real-Debrid token"))?;
     let target = target(&request)?;
     let video = query.video.as_deref().map(parse_video).transpose()?;
+    let header = state.settings.server.client_ip_header.as_deref();
     let viewer = Viewer {
         token: &token,
-        address: viewer_address(&request, state.settings.server.client_ip_header.as_deref()),
+        address: viewer_address(&request, header),
+        client: client_key(&request, header),
     };
     let resolution = state
         .pipeline

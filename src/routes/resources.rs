@@ -1,6 +1,7 @@
 //! The protocol resources: `catalog`, `meta` and `stream`.
 
 use super::{
+    client::client_key,
     respond::{rendered, resource_path},
     user_config::{RequestConfig, config_segment},
 };
@@ -50,10 +51,11 @@ pub async fn stream(
         base_url: &base_url,
         config_segment: config_segment(&request).unwrap_or_default(),
     };
+    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
     // Boxed: the pipeline's future is large, and moving it around costs every request.
     let render = Box::pin(async {
         let listing: Listing = match &video {
-            Some(video) => state.pipeline.list(video, &config, links).await,
+            Some(video) => state.pipeline.list(video, &config, links, client).await,
             None => state
                 .pipeline
                 .library_streams(&config, &path.id, &links)

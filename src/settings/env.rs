@@ -44,6 +44,14 @@ pub(super) struct Env {
     pub request_deadline_ms: u64,
     /// `SOURCE_TIMEOUT_MS`: timeout of one upstream call.
     pub source_timeout_ms: u64,
+    /// `IMDB_ID_MAX`: the highest IMDb id number a source is asked about; higher ones (made up:
+    /// IMDb has issued about 37 million) are answered empty without a call.
+    pub imdb_id_max: u64,
+    /// `CLIENT_FETCH_BURST`: source calls one client (address) may cause at once; requests
+    /// answered from the cache cost none.
+    pub client_fetch_burst: u32,
+    /// `CLIENT_FETCHES_PER_MINUTE`: and then per minute.
+    pub client_fetches_per_minute: u32,
     /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
     pub dmm_min_interval_ms: u64,
 
@@ -119,6 +127,9 @@ impl Default for Env {
             request_deadline_ms: 5_000,
             source_timeout_ms: 4_000,
             dmm_min_interval_ms: 2_000,
+            imdb_id_max: 60_000_000,
+            client_fetch_burst: 30,
+            client_fetches_per_minute: 30,
             redis_pool_size: 16,
             redis_timeout_ms: 100,
             redis_retry_ms: 1_000,

@@ -67,6 +67,11 @@ pub struct Upstreams {
     pub dmm_min_interval: Duration,
     /// Freshness of a YTS catalog page.
     pub catalog_ttl: Duration,
+    /// The highest IMDb id number worth asking a source about.
+    pub imdb_id_max: u64,
+    /// Source calls one client may cause at once, and then per minute.
+    pub client_fetch_burst: u32,
+    pub client_fetches_per_minute: u32,
 }
 
 /// Real-Debrid.
@@ -198,6 +203,9 @@ impl From<Env> for Settings {
                 source_timeout: ms(env.source_timeout_ms),
                 dmm_min_interval: ms(env.dmm_min_interval_ms),
                 catalog_ttl: secs(env.catalog_ttl_secs),
+                imdb_id_max: env.imdb_id_max,
+                client_fetch_burst: env.client_fetch_burst,
+                client_fetches_per_minute: env.client_fetches_per_minute,
             },
             realdebrid: RealDebrid {
                 url: env.realdebrid_url,

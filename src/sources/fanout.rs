@@ -1,12 +1,16 @@
 //! Asking every enabled source at once, within one deadline.
 
-use super::gathered::Gathered;
 use super::{
     Candidate, DmmClient, SourceAnswer, SourceCache, SourceError, SourceHttp, SourceTtls,
     TorrentioClient, YtsClient,
 };
+use super::{
+    gathered::Gathered,
+    limits::{Allowance, ClientLimits},
+};
 use crate::{
     cache::Cache,
+    client_address::ClientKey,
     metrics::Metrics,
     protocol::{
         config::SourceId,
@@ -39,6 +43,8 @@ struct Inner {
     deadline: Duration,
     cache: SourceCache,
     metrics: Metrics,
+    limits: ClientLimits,
+    imdb_id_max: u64,
 }
 
 impl Sources {
@@ -66,6 +72,14 @@ impl Sources {
             torrentio_circuit: circuit(SourceId::Torrentio),
             deadline: upstreams.request_deadline,
             cache: SourceCache::new(cache, &ttls),
+            limits: ClientLimits::new(
+                Allowance {
+                    burst: f64::from(upstreams.client_fetch_burst),
+                    per_second: f64::from(upstreams.client_fetches_per_minute) / 60.0,
+                },
+                metrics.clone(),
+            ),
+            imdb_id_max: upstreams.imdb_id_max,
             metrics: metrics.clone(),
         };
         Ok(Self {
@@ -98,15 +112,31 @@ impl Sources {
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
     /// the cache calls once for all concurrent requests, and runs to its end even when this
     /// request has stopped waiting, so a late answer is stored for the next one.
+    ///
+    /// A call is charged to `client`'s limits ([`ClientLimits`]); a client past them is
+    /// answered without this source, and that refusal is not cached.
     pub async fn fetch_cached(
         &self,
         source: SourceId,
         video: &VideoId,
+        client: ClientKey,
     ) -> Result<SourceAnswer, SourceError> {
         let (sources, owned) = (self.clone(), video.clone());
         let fetch = move || {
             let (sources, video) = (sources.clone(), owned.clone());
-            async move { sources.fetch(source, &video).await }
+            async move {
+                let needs_call =
+                    !matches!((source, &video), (SourceId::Yts, VideoId::Episode { .. }));
+                // Held while the call runs: a DMM search counts as pending until it ends.
+                let _allowed = match needs_call {
+                    true => match sources.inner.limits.allow(client, source) {
+                        Some(allowed) => Some(allowed),
+                        None => return Err(SourceError::Throttled),
+                    },
+                    false => None,
+                };
+                sources.fetch(source, &video).await
+            }
         };
         self.inner.cache.get_or_fetch(source, video, fetch).await
     }
@@ -115,13 +145,25 @@ impl Sources {
     /// deadline. Each source runs as its own task: one that misses the deadline is left out of
     /// this answer but keeps running, so its result still counts for its circuit and can
     /// still be stored by a cache. A failing source is left out, never an error.
-    pub async fn gather(&self, video: &VideoId, enabled: &BTreeSet<SourceId>) -> Gathered {
+    ///
+    /// An id beyond any IMDb id issued so far (`IMDB_ID_MAX`) is answered empty at once: no
+    /// source knows it, and asking them would only spend their budgets.
+    pub async fn gather(
+        &self,
+        video: &VideoId,
+        enabled: &BTreeSet<SourceId>,
+        client: ClientKey,
+    ) -> Gathered {
+        if video.imdb().number() > self.inner.imdb_id_max {
+            self.inner.metrics.refusal("imdb_frontier");
+            return Gathered::default();
+        }
         let deadline = Instant::now() + self.inner.deadline;
         let tasks = enabled.iter().map(|&source| {
             let (sources, video) = (self.clone(), video.clone());
             // The task carries the request's span, so a source's log lines name the request
             // that caused them.
-            let fetch = async move { sources.fetch_cached(source, &video).await };
+            let fetch = async move { sources.fetch_cached(source, &video, client).await };
             let task = tokio::spawn(fetch.in_current_span());
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });

@@ -11,6 +11,7 @@ mod error;
 mod fanout;
 pub mod gathered;
 mod http;
+pub mod limits;
 mod merge;
 pub mod names;
 mod pacer;

@@ -9,6 +9,7 @@ pub mod present;
 mod resolve;
 
 use crate::{
+    client_address::ClientKey,
     debrid::{
         Debrid,
         library::LibraryItem,
@@ -70,18 +71,29 @@ impl Pipeline {
     /// The ranked releases of a video from the sources the user enabled. No release name is
     /// parsed here (that happened when the answers were fetched) and, while the answers are
     /// the cached ones, nothing is merged again: a request filters, sorts and limits.
-    pub async fn releases(&self, video: &VideoId, config: &UserConfig) -> Vec<Release> {
-        let gathered = self.sources.gather(video, &config.sources).await;
+    pub async fn releases(
+        &self,
+        video: &VideoId,
+        config: &UserConfig,
+        client: ClientKey,
+    ) -> Vec<Release> {
+        let gathered = self.sources.gather(video, &config.sources, client).await;
         let prepared = self.prepared.of(video, &config.sources, &gathered);
         ranking::rank(&prepared, video, config)
     }
 
     /// The stream list: peer-to-peer without a token; resolve links with cached markers with
     /// one.
-    pub async fn list(&self, video: &VideoId, config: &UserConfig, links: LinkBase<'_>) -> Listing {
+    pub async fn list(
+        &self,
+        video: &VideoId,
+        config: &UserConfig,
+        links: LinkBase<'_>,
+        client: ClientKey,
+    ) -> Listing {
         let Some(token) = &config.realdebrid else {
             return self
-                .releases(video, config)
+                .releases(video, config, client)
                 .await
                 .iter()
                 .map(ranking::present)
@@ -90,7 +102,7 @@ impl Pipeline {
         };
         // The library is listed while the sources are asked: it costs no time on top.
         let (releases, library) = tokio::join!(
-            self.releases(video, config),
+            self.releases(video, config, client),
             self.debrid.library.items(token)
         );
         let library = match library {

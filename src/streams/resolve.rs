@@ -74,7 +74,7 @@ impl Pipeline {
         video: &VideoId,
     ) -> Vec<Target> {
         let (releases, library) = tokio::join!(
-            self.releases(video, config),
+            self.releases(video, config, viewer.client),
             self.debrid.library.items(viewer.token)
         );
         let library = library.unwrap_or_default();

@@ -360,3 +360,57 @@ async fn metrics_answer_only_the_bearer_of_the_metrics_token_when_one_is_set() {
     assert_eq!(right.status().as_u16(), 200);
     assert!(right.text().await.expect("text").contains("ferrio_"));
 }
+
+/// One client sending made-up ids spends its own allowance of source calls, not everyone's:
+/// another client's title is still asked of every source, ids beyond IMDb's frontier cost no
+/// call at all, and the refusals are counted.
+#[tokio::test]
+async fn a_client_spends_its_own_allowance_of_source_calls() {
+    let app = spawn_app_with(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "Fly-Client-IP".into());
+        env.insert("CLIENT_FETCH_BURST".into(), "6".into());
+        env.insert("CLIENT_FETCHES_PER_MINUTE".into(), "1".into());
+    })
+    .await;
+    let from = |client: &'static str, path: String| {
+        let request = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("Fly-Client-IP", client);
+        async move { request.send().await.expect("answered") }
+    };
+    let fakes = &app.fakes;
+    let calls = || fakes.dmm.search_calls() + fakes.yts.calls() + fakes.torrentio.stream_calls();
+    for n in 0..20 {
+        let made_up = from(
+            "81.2.69.200",
+            format!("/stream/movie/tt{:07}.json", 100 + n),
+        )
+        .await;
+        assert_eq!(
+            made_up.status().as_u16(),
+            200,
+            "fewer results, never an error"
+        );
+    }
+    assert!(calls() <= 6, "the attacker's allowance: {} calls", calls());
+    let before = fakes.dmm.search_calls();
+    let theirs = from("81.2.69.201", "/stream/movie/tt0111161.json".to_owned()).await;
+    let body: Value = theirs.json().await.expect("JSON");
+    assert!(!body["streams"].as_array().expect("streams").is_empty());
+    assert_eq!(
+        fakes.dmm.search_calls(),
+        before + 1,
+        "another user's title reaches DMM"
+    );
+    let spent = calls();
+    let beyond = from("81.2.69.202", "/stream/movie/tt99999999.json".to_owned()).await;
+    assert_eq!(beyond.status().as_u16(), 200);
+    assert_eq!(calls(), spent, "an id beyond IMDb's frontier costs no call");
+    let metrics = app.metrics().await.text().await.expect("text");
+    assert!(
+        metrics.contains(r#"ferrio_refusals_total{reason="client_budget"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"ferrio_refusals_total{reason="imdb_frontier"} 1"#));
+}

@@ -145,6 +145,9 @@ pub fn base_env(fakes: &Fakes) -> BTreeMap<String, String> {
         // Tests change the fakes between identical requests; the hot answer cache would hide
         // that. `protocol.rs` turns it on where it is the subject.
         ("HOT_RESPONSE_TTL_MS", "0"),
+        // Every test's traffic comes from one address; `protocol.rs` tests the limit itself.
+        ("CLIENT_FETCH_BURST", "100000"),
+        ("CLIENT_FETCHES_PER_MINUTE", "100000"),
     ] {
         env.insert(name.to_owned(), value.to_owned());
     }

@@ -1,0 +1,178 @@
+//! What one client may make the sources do. A request answered from the cache costs the
+//! upstreams nothing and is never limited; a request that needs a source asked (a title
+//! nobody asked for lately, or a made-up id) spends the shared upstream budgets — DMM's one
+//! search every two seconds, Torrentio's daily allowance for Ferrio's address — so each client
+//! gets a bucket of such fetches, and at most [`DMM_PENDING_PER_CLIENT`] DMM searches waiting
+//! for their turn at once: another user's new title still reaches DMM within its deadline
+//! while someone sends made-up ids. A refused fetch is an answer without that source, never an
+//! error, and is not cached (nothing was learnt about the title).
+
+use crate::{client_address::ClientKey, metrics::Metrics, protocol::config::SourceId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::time::Instant;
+
+/// DMM searches one client may have waiting for DMM's pacing at once.
+pub const DMM_PENDING_PER_CLIENT: u32 = 2;
+/// Past this many clients, those at rest are forgotten before a new one is added.
+const PRUNE_ABOVE: usize = 10_000;
+
+struct Bucket {
+    tokens: f64,
+    refilled: Instant,
+    dmm_pending: u32,
+}
+
+/// How many fetches a client may start: `burst` at once, then `per_second`.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowance {
+    pub burst: f64,
+    pub per_second: f64,
+}
+
+impl Bucket {
+    fn refill(&mut self, now: Instant, allowance: Allowance) {
+        let elapsed = now.duration_since(self.refilled).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * allowance.per_second).min(allowance.burst);
+        self.refilled = now;
+    }
+}
+
+/// The per-client buckets. Cheap to clone.
+#[derive(Clone)]
+pub struct ClientLimits {
+    buckets: Arc<Mutex<HashMap<ClientKey, Bucket>>>,
+    allowance: Allowance,
+    metrics: Metrics,
+}
+
+/// A fetch a client was allowed: while it lives, a DMM search counts as pending.
+pub struct Allowed {
+    limits: ClientLimits,
+    client: ClientKey,
+    dmm: bool,
+}
+
+impl Drop for Allowed {
+    fn drop(&mut self) {
+        if self.dmm
+            && let Some(bucket) = self.limits.lock().get_mut(&self.client)
+        {
+            bucket.dmm_pending = bucket.dmm_pending.saturating_sub(1);
+        }
+    }
+}
+
+impl ClientLimits {
+    pub fn new(allowance: Allowance, metrics: Metrics) -> Self {
+        Self {
+            buckets: Arc::default(),
+            allowance,
+            metrics,
+        }
+    }
+
+    /// Takes one fetch of `source` for `client`, or says no (and counts the refusal).
+    pub fn allow(&self, client: ClientKey, source: SourceId) -> Option<Allowed> {
+        let (now, allowance) = (Instant::now(), self.allowance);
+        let mut buckets = self.lock();
+        if buckets.len() >= PRUNE_ABOVE && !buckets.contains_key(&client) {
+            buckets.retain(|_, bucket| {
+                bucket.refill(now, allowance);
+                bucket.tokens < allowance.burst || bucket.dmm_pending > 0
+            });
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket {
+            tokens: allowance.burst,
+            refilled: now,
+            dmm_pending: 0,
+        });
+        bucket.refill(now, allowance);
+        let dmm = source == SourceId::Dmm;
+        let refusal = if bucket.tokens < 1.0 {
+            Some("client_budget")
+        } else if dmm && bucket.dmm_pending >= DMM_PENDING_PER_CLIENT {
+            Some("client_dmm_pending")
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            drop(buckets);
+            self.metrics.refusal(reason);
+            return None;
+        }
+        bucket.tokens -= 1.0;
+        if dmm {
+            bucket.dmm_pending += 1;
+        }
+        drop(buckets);
+        Some(Allowed {
+            limits: self.clone(),
+            client,
+            dmm,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ClientKey, Bucket>> {
+        self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALLOWANCE: Allowance = Allowance {
+        burst: 30.0,
+        per_second: 0.5,
+    };
+
+    fn limits() -> ClientLimits {
+        ClientLimits::new(ALLOWANCE, Metrics::new().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_gets_a_burst_then_a_steady_trickle_and_others_their_own() {
+        let limits = limits();
+        let (greedy, other) = (
+            ClientKey::from_header("10.0.0.1"),
+            ClientKey::from_header("10.0.0.2"),
+        );
+        let allowed = (0..100)
+            .filter_map(|_| limits.allow(greedy, SourceId::Yts))
+            .count();
+        assert_eq!(allowed, ALLOWANCE.burst as usize);
+        assert!(
+            limits.allow(other, SourceId::Yts).is_some(),
+            "others are not affected"
+        );
+        tokio::time::advance(std::time::Duration::from_secs(2)).await;
+        assert!(
+            limits.allow(greedy, SourceId::Yts).is_some(),
+            "refilled by one"
+        );
+        assert!(limits.allow(greedy, SourceId::Yts).is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn at_most_two_dmm_searches_wait_per_client() {
+        let limits = limits();
+        let client = ClientKey::from_header("10.0.0.3");
+        let first = limits.allow(client, SourceId::Dmm);
+        let second = limits.allow(client, SourceId::Dmm);
+        assert!(first.is_some() && second.is_some());
+        assert!(
+            limits.allow(client, SourceId::Dmm).is_none(),
+            "a third waits for none"
+        );
+        assert!(
+            limits.allow(client, SourceId::Torrentio).is_some(),
+            "other sources go on"
+        );
+        drop(first);
+        assert!(
+            limits.allow(client, SourceId::Dmm).is_some(),
+            "one finished: one more"
+        );
+    }
+}
