@@ -51,7 +51,16 @@ impl CachePolicy {
 
     /// Whether no cache may keep the answer at all ([`CachePolicy::NONE`]'s lifetimes).
     pub fn never_kept(&self) -> bool {
-        (self.cache_max_age, self.stale_revalidate, self.stale_error) == (0, 0, 0)
+        self.lifetimes() == Self::NONE.lifetimes()
+    }
+
+    /// Whether this is an empty list's policy ([`CachePolicy::EMPTY`]'s lifetimes).
+    pub fn is_empty_list(&self) -> bool {
+        self.lifetimes() == Self::EMPTY.lifetimes()
+    }
+
+    fn lifetimes(&self) -> (u32, u32, u32) {
+        (self.cache_max_age, self.stale_revalidate, self.stale_error)
     }
 
     /// The same lifetimes, for one user's eyes only when `private`.

@@ -58,9 +58,10 @@ impl HotResponses {
         };
         let key = key(path);
         let rendered = answers.get_with(key, render).await;
-        if rendered.policy.never_kept() {
+        if rendered.policy.never_kept() || rendered.policy.is_empty_list() {
             // An answer that may not be cached is shared with the requests that arrived while
-            // it was rendered, and no later one.
+            // it was rendered, and no later one. Nor is an empty list: its sources may only
+            // have been late, and their answers land in the cache a moment later.
             answers.invalidate(&key).await;
         }
         rendered

@@ -330,6 +330,14 @@ async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
         Some("2"),
         "another config is another answer"
     );
+    // An empty list is never kept: its sources may only have been late.
+    app.get_json("/stream/movie/tt0000001.json", 200).await;
+    app.get_json("/stream/movie/tt0000001.json", 200).await;
+    let metrics = app.metrics().await.text().await.expect("text");
+    let misses = metrics.lines().find_map(|l| {
+        l.strip_prefix(r#"ferrio_cache_events_total{event="miss",family="hot_response"} "#)
+    });
+    assert_eq!(misses, Some("4"), "{metrics}");
 }
 
 #[tokio::test]
