@@ -42,6 +42,22 @@ impl ApiError {
         }
     }
 
+    /// 408: the client did not send its request body in time.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::REQUEST_TIMEOUT,
+            message: message.into(),
+        }
+    }
+
+    /// 413: the request body is larger than Ferrio reads.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: message.into(),
+        }
+    }
+
     /// 500: a bug. Used only where no better answer exists; the cause is logged, not shown.
     pub fn internal() -> Self {
         Self {

@@ -39,7 +39,32 @@ pub struct Candidate {
     pub file_facts: Option<Arc<NameFacts>>,
 }
 
+/// Longest release or file name kept: no real one comes near it, and every kept name is
+/// memory in every cache tier.
+const MAX_NAME_BYTES: usize = 1024;
+/// Largest size believed: a petabyte.
+const MAX_BYTES: u64 = 1 << 50;
+/// Trackers kept per torrent: players use the first few, DHT finds the rest.
+const MAX_TRACKERS: usize = 32;
+
 impl Candidate {
+    /// Whether this looks like a real release: a name of sane length and a size a torrent can
+    /// have. An upstream (or a proxy in front of it) answering absurd items must not make
+    /// Ferrio keep them.
+    pub fn is_plausible(&self) -> bool {
+        let short = |name: &str| name.len() <= MAX_NAME_BYTES;
+        let named = !self.title.is_empty() || self.filename.is_some();
+        named
+            && short(&self.title)
+            && self.filename.as_deref().is_none_or(short)
+            && self.size.is_none_or(|size| size <= MAX_BYTES)
+    }
+
+    /// Keeps at most [`MAX_TRACKERS`] trackers.
+    pub fn trim(&mut self) {
+        self.trackers.truncate(MAX_TRACKERS);
+    }
+
     /// Reads the release name and the file name into facts, once; returns how many names it
     /// parsed.
     pub fn read_names(&mut self) -> usize {
@@ -62,4 +87,35 @@ impl Candidate {
 /// `Show.S01E01.mkv`); torrents made on Windows separate with `\\`.
 pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(title: &str) -> Candidate {
+        let json = serde_json::json!({
+            "info_hash": "0".repeat(40), "file_idx": null, "title": title, "filename": null,
+            "size": 1_000_000, "size_is_file": false, "seeders": null, "sources": ["dmm"],
+            "trackers": [], "provider": null,
+        });
+        serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn absurd_candidates_are_told_apart_from_real_ones() {
+        assert!(candidate("Movie.2019.1080p.BluRay.x264-GRP").is_plausible());
+        assert!(!candidate("").is_plausible(), "no name at all");
+        let mut file_only = candidate("");
+        file_only.filename = Some("Movie.2019.1080p.mkv".into());
+        assert!(file_only.is_plausible(), "a file name is a name");
+        assert!(!candidate(&"a".repeat(MAX_NAME_BYTES + 1)).is_plausible());
+        let mut huge = candidate("Movie.2019.1080p");
+        huge.size = Some(u64::MAX);
+        assert!(!huge.is_plausible());
+        let mut trackers = candidate("Movie.2019.1080p");
+        trackers.trackers = (0..500).map(|n| format!("udp://t{n}:1")).collect();
+        trackers.trim();
+        assert_eq!(trackers.trackers.len(), MAX_TRACKERS);
+    }
 }

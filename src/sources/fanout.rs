@@ -222,9 +222,14 @@ async fn read_names(answer: SourceAnswer, metrics: &Metrics) -> SourceAnswer {
         let mut answer = answer;
         // Just fetched, so not shared yet: `make_mut` changes them in place.
         let mut candidates: Vec<Arc<Candidate>> = answer.candidates.to_vec();
+        candidates.retain(|candidate| candidate.is_plausible());
         let parsed: usize = candidates
             .iter_mut()
-            .map(|candidate| Arc::make_mut(candidate).read_names())
+            .map(|candidate| {
+                let candidate = Arc::make_mut(candidate);
+                candidate.trim();
+                candidate.read_names()
+            })
             .sum();
         answer.candidates = candidates.into();
         metrics.names_parsed(parsed);

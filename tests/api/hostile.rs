@@ -602,3 +602,32 @@ async fn the_corpus_is_checked_for_real() {
     );
     assert_eq!(dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"), b"abcde");
 }
+
+/// A form sent a byte at a time (or not at all past its first byte) gets a JSON 408 once the
+/// body's time is up, instead of holding the connection open indefinitely; an oversized form
+/// gets a 413.
+#[tokio::test]
+async fn a_trickled_or_oversized_form_is_refused_with_a_clear_answer() {
+    let app = crate::common::spawn_app().await;
+    let mut trickle = request(
+        "POST",
+        b"/configure",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n",
+    );
+    trickle.extend_from_slice(b"s");
+    let answer = send(&app, &trickle)
+        .await
+        .expect("answered, not left hanging");
+    assert_eq!(answer.status, 408, "{}", answer.head);
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).expect("JSON");
+    assert!(body["error"].is_string());
+
+    let mut huge = request(
+        "POST",
+        b"/configure",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n",
+    );
+    huge.extend(std::iter::repeat_n(b'a', 100_000));
+    let answer = send(&app, &huge).await.expect("answered");
+    assert_eq!(answer.status, 413, "{}", answer.head);
+}

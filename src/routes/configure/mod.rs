@@ -24,6 +24,8 @@ use actix_web::{
     web,
 };
 use form::FormState;
+use futures::StreamExt;
+use std::time::Duration;
 use view::render;
 
 /// `GET /`: the configure page is the landing page.
@@ -52,8 +54,9 @@ pub async fn page(
 pub async fn submit(
     request: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let body = read_body(payload).await?;
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -97,6 +100,30 @@ pub async fn submit(
             Outcome::Invalid(error),
         ),
     }
+}
+
+/// The longest a client may take to send the form: a connection trickling a byte a second
+/// must not stay open (and hold a worker's attention) indefinitely.
+const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest form read: the real one is under 2 KiB.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole request body, within [`BODY_TIMEOUT`] and [`BODY_LIMIT`].
+async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, ApiError> {
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| ApiError::bad_request("the form could not be read"))?;
+            if body.len() + chunk.len() > BODY_LIMIT {
+                return Err(ApiError::too_large("the form is larger than 64 KiB"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    };
+    tokio::time::timeout(BODY_TIMEOUT, read)
+        .await
+        .map_err(|_| ApiError::timeout("the form was not sent in time"))?
 }
 
 /// What the page shows below the form.
