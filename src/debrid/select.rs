@@ -105,7 +105,8 @@ fn largest(files: &[TorrentFile], matches: impl Fn(&TorrentFile) -> bool) -> Opt
 
 fn names_episode(file: &TorrentFile, season: u32, episode: u32) -> bool {
     let info = ReleaseInfo::parse(file_name(&file.path), None);
-    info.episodes.contains(&episode) && (info.seasons.is_empty() || info.seasons.contains(&season))
+    info.facts.episodes.contains(&episode)
+        && (info.facts.seasons.is_empty() || info.facts.seasons.contains(&season))
 }
 
 #[cfg(test)]

@@ -24,16 +24,16 @@ pub(super) fn plays(info: &ReleaseInfo, video: &VideoId) -> bool {
 /// How many episodes the release holds, when its name lists them (`S01E01-E07` is 7); unknown
 /// for a season pack, whose name does not say.
 pub(super) fn episode_count(info: &ReleaseInfo) -> Option<usize> {
-    (!info.episodes.is_empty()).then_some(info.episodes.len())
+    (!info.facts.episodes.is_empty()).then_some(info.facts.episodes.len())
 }
 
 fn is_series(info: &ReleaseInfo) -> bool {
-    !info.seasons.is_empty() || (!info.episodes.is_empty() && !info.complete)
+    !info.facts.seasons.is_empty() || (!info.facts.episodes.is_empty() && !info.facts.complete)
 }
 
 fn covers(info: &ReleaseInfo, season: u32, episode: u32) -> bool {
-    let season_included = info.seasons.is_empty() || info.seasons.contains(&season);
-    let episode_included = info.episodes.is_empty() || info.episodes.contains(&episode);
+    let season_included = info.facts.seasons.is_empty() || info.facts.seasons.contains(&season);
+    let episode_included = info.facts.episodes.is_empty() || info.facts.episodes.contains(&episode);
     season_included && episode_included
 }
 

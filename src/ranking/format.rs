@@ -89,7 +89,7 @@ fn description(release: &Release) -> String {
         Some(candidate.title.clone()),
         shown_filename(candidate).map(str::to_owned),
         stats_line(candidate),
-        languages::languages_line(&release.info.languages),
+        languages::languages_line(&release.info.facts.languages),
     ]
     .into_iter()
     .flatten()
@@ -147,7 +147,7 @@ fn binge_group(info: &ReleaseInfo) -> String {
             .join("+")
     };
     let mut parts = vec!["ferrio", info.quality.as_str(), &hdr];
-    parts.extend(info.group.as_deref());
+    parts.extend(info.facts.group.as_deref());
     parts.join("|")
 }
 
@@ -197,7 +197,7 @@ mod tests {
         std::sync::Arc::make_mut(&mut pack.candidate).sources =
             [SourceId::Torrentio, SourceId::Dmm].into_iter().collect();
         std::sync::Arc::make_mut(&mut pack.candidate).provider = Some("1337x".into());
-        std::sync::Arc::make_mut(&mut pack.info).languages =
+        std::sync::Arc::make_mut(&mut pack.info).facts.languages =
             vec!["multi audio".into(), "french".into()];
         assert_eq!(
             labels(&pack).description,
@@ -215,7 +215,7 @@ mod tests {
             Some("movie.2019.1080p.web-dl.x264-grp.mkv".into());
         std::sync::Arc::make_mut(&mut movie.candidate).sources =
             [SourceId::Yts].into_iter().collect();
-        std::sync::Arc::make_mut(&mut movie.info).languages = vec!["english".into()];
+        std::sync::Arc::make_mut(&mut movie.info).facts.languages = vec!["english".into()];
         assert_eq!(
             labels(&movie).description,
             "Movie.2019.1080p.WEB-DL.x264-GRP\n⚙️ YTS"

@@ -9,7 +9,7 @@ use crate::sources::{
     names::NameFacts,
 };
 
-/// What a release name (and its file name) says about the release.
+/// What a release name (and its file name) says about the release, in Ferrio's vocabulary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseInfo {
     /// The rung on the quality ladder: a cam, telesync or screener source wins over the
@@ -17,24 +17,12 @@ pub struct ReleaseInfo {
     pub quality: Quality,
     /// The stated resolution.
     pub resolution: Option<Resolution>,
-    /// The crate's source: `BluRay REMUX`, `WEB-DL`, `HDTV`, `CAM`, …
-    pub source: Option<String>,
     /// HDR formats, in display order, without duplicates.
     pub hdr: Vec<Hdr>,
-    /// Video codec as the crate spells it: `x264`, `hevc`, `av1`, …
-    pub codec: Option<String>,
-    /// Audio as the crate spells it: `aac`, `dts-hd`, `atmos`, …
-    pub audio: Option<String>,
-    /// Lowercase language names as the crate reports them: `english`, `multi audio`, …
-    pub languages: Vec<String>,
-    /// Release group, e.g. `FLUX`.
-    pub group: Option<String>,
-    /// Seasons covered; empty when the name states none.
-    pub seasons: Vec<u32>,
-    /// Episodes covered; empty when the name states none (a season pack, or a movie).
-    pub episodes: Vec<u32>,
-    /// A complete series, collection or box set.
-    pub complete: bool,
+    /// The names' other facts combined: the release name's, filled in by the file name's
+    /// (source, codec and audio as the parser spells them, lowercase languages, the group,
+    /// seasons and episodes covered — empty when the names state none — and completeness).
+    pub facts: NameFacts,
 }
 
 impl ReleaseInfo {
@@ -72,15 +60,19 @@ impl ReleaseInfo {
         Self {
             quality: quality(source.as_deref(), resolution),
             resolution,
-            source,
             hdr: hdr(release, file),
-            codec: text(|facts| &facts.codec),
-            audio: text(|facts| &facts.audio),
-            languages: list(release, file, |facts| &facts.languages).to_vec(),
-            group: text(|facts| &facts.group),
-            seasons,
-            episodes,
-            complete: release.complete,
+            facts: NameFacts {
+                source,
+                resolution: text(|facts| &facts.resolution),
+                hdr: list(release, file, |facts| &facts.hdr).to_vec(),
+                codec: text(|facts| &facts.codec),
+                audio: text(|facts| &facts.audio),
+                languages: list(release, file, |facts| &facts.languages).to_vec(),
+                group: text(|facts| &facts.group),
+                seasons,
+                episodes,
+                complete: release.complete,
+            },
         }
     }
 
@@ -182,10 +174,10 @@ mod tests {
         let info = ReleaseInfo::parse("Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP", None);
         assert_eq!(info.resolution, Some(Resolution::Uhd2160));
         assert_eq!(info.hdr, [Hdr::DolbyVision, Hdr::Hdr10]);
-        assert_eq!(info.codec.as_deref(), Some("x265"));
-        assert_eq!(info.source.as_deref(), Some("BluRay"));
-        assert_eq!(info.group.as_deref(), Some("GRP"));
-        assert!(info.seasons.is_empty() && info.episodes.is_empty());
+        assert_eq!(info.facts.codec.as_deref(), Some("x265"));
+        assert_eq!(info.facts.source.as_deref(), Some("BluRay"));
+        assert_eq!(info.facts.group.as_deref(), Some("GRP"));
+        assert!(info.facts.seasons.is_empty() && info.facts.episodes.is_empty());
     }
 
     #[test]
@@ -195,8 +187,8 @@ mod tests {
             None,
         );
         assert_eq!(info.hdr, [Hdr::DolbyVision, Hdr::Hdr10Plus]);
-        assert_eq!(info.audio.as_deref(), Some("atmos"));
-        assert_eq!(info.languages, ["english", "russian"]);
+        assert_eq!(info.facts.audio.as_deref(), Some("atmos"));
+        assert_eq!(info.facts.languages, ["english", "russian"]);
     }
 
     #[test]
@@ -215,12 +207,12 @@ mod tests {
     #[test]
     fn season_packs_and_ranges() {
         let pack = ReleaseInfo::parse("Breaking.Bad.S01.1080p.BluRay.x264-GROUP", None);
-        assert_eq!((pack.seasons, pack.episodes), (vec![1], vec![]));
+        assert_eq!((pack.facts.seasons, pack.facts.episodes), (vec![1], vec![]));
         let series = ReleaseInfo::parse("Breaking Bad Complete Series S01-S05 1080p", None);
-        assert_eq!(series.seasons, [1, 2, 3, 4, 5]);
-        assert!(series.complete);
+        assert_eq!(series.facts.seasons, [1, 2, 3, 4, 5]);
+        assert!(series.facts.complete);
         let range = ReleaseInfo::parse("Breaking.Bad.S01E01-E07.720p", None);
-        assert_eq!(range.episodes, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(range.facts.episodes, [1, 2, 3, 4, 5, 6, 7]);
     }
 
     #[test]
@@ -229,10 +221,13 @@ mod tests {
             "Breaking Bad Complete Series",
             Some("Breaking Bad/Season 3/Breaking.Bad.S03E02.1080p.WEB.mkv"),
         );
-        assert_eq!((info.seasons, info.episodes), (vec![3], vec![2]));
+        assert_eq!(
+            (info.facts.seasons, info.facts.episodes),
+            (vec![3], vec![2])
+        );
         assert_eq!(info.quality, Quality::Hd1080);
-        assert!(info.complete);
+        assert!(info.facts.complete);
         let pack = ReleaseInfo::parse("Show.S02.720p.WEB-GRP", Some("Episode 05.mkv"));
-        assert_eq!((pack.seasons, pack.episodes), (vec![2], vec![5]));
+        assert_eq!((pack.facts.seasons, pack.facts.episodes), (vec![2], vec![5]));
     }
 }
