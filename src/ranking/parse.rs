@@ -228,6 +228,9 @@ mod tests {
         assert_eq!(info.quality, Quality::Hd1080);
         assert!(info.facts.complete);
         let pack = ReleaseInfo::parse("Show.S02.720p.WEB-GRP", Some("Episode 05.mkv"));
-        assert_eq!((pack.facts.seasons, pack.facts.episodes), (vec![2], vec![5]));
+        assert_eq!(
+            (pack.facts.seasons, pack.facts.episodes),
+            (vec![2], vec![5])
+        );
     }
 }
