@@ -28,12 +28,9 @@ impl ClientAddress {
         public.then_some(Self(address))
     }
 
-    /// The address a proxy header names. A list (`X-Forwarded-For: a, b, c`) gives its last
-    /// entry, the one the trusted proxy in front of Ferrio appended: earlier entries are
-    /// whatever the client chose to send. A malformed value is no address, never an error.
+    /// The public address a proxy header names (see [`header_address`]).
     pub fn from_header(value: &str) -> Option<Self> {
-        let last = value.rsplit(',').next()?.trim();
-        Self::public(parse_address(last)?)
+        Self::public(header_address(value)?)
     }
 
     /// The value of Real-Debrid's `ip` form field.
@@ -71,16 +68,13 @@ impl ClientKey {
             std::sync::OnceLock::new();
         Self(KEY.get_or_init(Default::default).hash_one(address))
     }
+}
 
-    /// The key of a proxy header's value (its last entry; anything unreadable is no address).
-    pub fn from_header(value: &str) -> Self {
-        Self::of(
-            value
-                .rsplit(',')
-                .next()
-                .and_then(|last| parse_address(last.trim())),
-        )
-    }
+/// The address a proxy header names, public or not. A list (`X-Forwarded-For: a, b, c`)
+/// gives its last entry, the one the trusted proxy in front of Ferrio appended: earlier entries
+/// are whatever the client chose to send. A malformed value is no address, never an error.
+pub fn header_address(value: &str) -> Option<IpAddr> {
+    parse_address(value.rsplit(',').next()?.trim())
 }
 
 /// `1.2.3.4`, `1.2.3.4:567`, `::1`, `[::1]:567`.
@@ -194,10 +188,11 @@ mod tests {
 
     #[test]
     fn client_keys_tell_addresses_apart_without_holding_them() {
-        let one = ClientKey::from_header("10.0.0.1");
-        assert_eq!(one, ClientKey::from_header("1.1.1.1, 10.0.0.1"));
-        assert_ne!(one, ClientKey::from_header("10.0.0.2"));
-        assert_eq!(ClientKey::from_header("junk"), ClientKey::of(None));
+        let key = |value| ClientKey::of(header_address(value));
+        let one = key("10.0.0.1");
+        assert_eq!(one, key("1.1.1.1, 10.0.0.1"));
+        assert_ne!(one, key("10.0.0.2"));
+        assert_eq!(key("junk"), ClientKey::of(None));
         assert!(!format!("{one:?}").contains("10.0.0.1"));
     }
 

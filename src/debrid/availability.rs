@@ -85,14 +85,9 @@ impl Availability {
     pub async fn view(&self, hash: &InfoHash, file: &str, account: &str) -> View {
         let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
         let (seen, refusals, mine) = tokio::join!(
-            self.seen.peek(&seen_key),
-            self.refusals.peek(hash.as_str()),
-            self.accounts.peek(&mine_key),
-        );
-        let (seen, refusals, mine) = (
-            seen.and_then(Result::ok).unwrap_or_default(),
-            refusals.and_then(Result::ok).unwrap_or_default(),
-            mine.and_then(Result::ok).unwrap_or_default(),
+            current(&self.seen, &seen_key),
+            current(&self.refusals, hash.as_str()),
+            current(&self.accounts, &mine_key),
         );
         judge(&seen, &refusals, &mine, file, now_ms())
     }
@@ -121,9 +116,9 @@ impl Availability {
     pub async fn record_not_playable(&self, hash: &InfoHash, file: &str, account: &str) {
         let now = now_ms();
         let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
-        let mut seen = self.current(&self.seen, &seen_key).await;
+        let mut seen = current(&self.seen, &seen_key).await;
         seen.failures.add(account, now, STRIKES_COUNT_FOR);
-        let mut mine = self.current(&self.accounts, &mine_key).await;
+        let mut mine = current(&self.accounts, &mine_key).await;
         mine.failed.retain(|(failed, _)| failed != file);
         mine.failed.push((file.to_owned(), now));
         tokio::join!(
@@ -136,30 +131,26 @@ impl Availability {
     pub async fn record_refused(&self, hash: &InfoHash, account: &str) {
         let now = now_ms();
         let mine_key = account_key(account, hash);
-        let mut refusals = self.current(&self.refusals, hash.as_str()).await;
+        let mut refusals = current(&self.refusals, hash.as_str()).await;
         refusals.strikes.add(account, now, STRIKES_COUNT_FOR);
-        let mut mine = self.current(&self.accounts, &mine_key).await;
+        let mut mine = current(&self.accounts, &mine_key).await;
         mine.refused_at = Some(now);
         tokio::join!(
             self.refusals.put(hash.as_str(), Ok(refusals)),
             self.accounts.put(&mine_key, Ok(mine)),
         );
     }
+}
 
-    /// The stored record, or an empty one. Two instances updating one record at the same
-    /// moment may lose one strike; a verdict then needs one more report, which errs on the
-    /// side of showing the torrent.
-    async fn current<T: Default + crate::cache::Storable>(
-        &self,
-        family: &CacheFamily<T, ()>,
-        key: &str,
-    ) -> T {
-        family
-            .peek(key)
-            .await
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    }
+/// The stored record, or an empty one. Two instances updating one record at the same moment
+/// may lose one strike; a verdict then needs one more report, which errs on the side of
+/// showing the torrent.
+async fn current<T: Default + crate::cache::Storable>(family: &CacheFamily<T, ()>, key: &str) -> T {
+    family
+        .peek(key)
+        .await
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }
 
 /// The view of one account from the three records at `now`.

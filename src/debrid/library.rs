@@ -56,30 +56,16 @@ pub struct Library {
 impl Library {
     /// The library lister over the Real-Debrid client and the cache.
     pub fn new(rd: RealDebrid, cache: &Cache) -> Self {
-        let lists = cache.family(
-            "rd_library",
-            |result: &Result<Vec<LibraryItem>, RdError>| match result {
-                Ok(_) => Policy::only_fresh(LIBRARY_TTL),
-                Err(error) if error.is_per_user() => Policy::only_fresh(BAD_TOKEN_TTL),
-                // An outage is not this user's answer: the circuit breaker, shared by every
-                // user, is what keeps Ferrio from asking a Real-Debrid that is down.
-                Err(error) if error.is_outage() => Policy::only_fresh(Duration::ZERO),
-                Err(_) => Policy::only_fresh(FAILURE_TTL),
-            },
-        );
-        let torrents =
-            cache.family(
-                "rd_torrent",
-                |result: &Result<TorrentInfo, RdError>| match result {
-                    Ok(_) => Policy::only_fresh(TORRENT_TTL),
-                    Err(error) if error.is_outage() => Policy::only_fresh(Duration::ZERO),
-                    Err(_) => Policy::only_fresh(TORRENT_TTL),
-                },
-            );
         Self {
             rd,
-            lists,
-            torrents,
+            lists: cache.family(
+                "rd_library",
+                account_policy(LIBRARY_TTL, BAD_TOKEN_TTL, FAILURE_TTL),
+            ),
+            torrents: cache.family(
+                "rd_torrent",
+                account_policy(TORRENT_TTL, TORRENT_TTL, TORRENT_TTL),
+            ),
             hasher: cache.token_hasher().clone(),
         }
     }
@@ -106,13 +92,30 @@ impl Library {
             .get_or_fetch(&self.hasher.hash(token), fetch)
             .await
     }
-}
 
-impl Library {
     /// Drops the account's cached listing after Ferrio changed the account, so the library
     /// catalog and the "in your library" markers show the change at once.
     pub async fn forget(&self, token: &DebridToken) {
         self.lists.forget(&self.hasher.hash(token)).await;
+    }
+}
+
+/// How long an answer about one account is kept: `ok` for an answer, `refused` for that
+/// account's own refusal (token, permission, limits), `other` for any other error — and never
+/// for an outage, which is not this user's answer: the circuit breaker, shared by every user,
+/// is what keeps Ferrio from asking a Real-Debrid that is down.
+fn account_policy<T>(
+    ok: Duration,
+    refused: Duration,
+    other: Duration,
+) -> impl Fn(&Result<T, RdError>) -> Policy + Send + Sync + 'static {
+    move |result| {
+        Policy::only_fresh(match result {
+            Ok(_) => ok,
+            Err(error) if error.is_per_user() => refused,
+            Err(error) if error.is_outage() => Duration::ZERO,
+            Err(_) => other,
+        })
     }
 }
 

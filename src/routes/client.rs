@@ -2,33 +2,29 @@
 //! (`CLIENT_IP_HEADER`), else the connection's peer. Only a public address comes out of it
 //! (see [`ClientAddress`]); a missing or malformed header is no address, never an error.
 
-use crate::client_address::{ClientAddress, ClientKey};
+use crate::client_address::{ClientAddress, ClientKey, header_address};
 use actix_web::HttpRequest;
+use std::net::IpAddr;
 
-/// The client a request counts against for per-client limits: from the same header or peer as
-/// the viewer's address, whatever kind of address it is.
-pub fn client_key(request: &HttpRequest, header: Option<&str>) -> ClientKey {
+/// The address a request states: the configured proxy header's, else the connection's peer.
+/// With a header configured, the peer is never used instead: it is the proxy's own address.
+fn stated_address(request: &HttpRequest, header: Option<&str>) -> Option<IpAddr> {
     match header {
-        Some(name) => request
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map_or_else(|| ClientKey::of(None), ClientKey::from_header),
-        None => ClientKey::of(request.peer_addr().map(|peer| peer.ip())),
+        Some(name) => header_address(request.headers().get(name)?.to_str().ok()?),
+        None => request.peer_addr().map(|peer| peer.ip()),
     }
 }
 
-/// The viewer's public address, if the request shows one. With a header configured, the peer
-/// address is never used instead: it is the proxy's, and telling Real-Debrid the proxy's
-/// address is exactly what gets links refused.
+/// The client a request counts against for per-client limits, whatever kind of address it
+/// states.
+pub fn client_key(request: &HttpRequest, header: Option<&str>) -> ClientKey {
+    ClientKey::of(stated_address(request, header))
+}
+
+/// The viewer's public address, if the request shows one: telling Real-Debrid a private or
+/// proxy address is what gets links refused.
 pub fn viewer_address(request: &HttpRequest, header: Option<&str>) -> Option<ClientAddress> {
-    match header {
-        Some(name) => {
-            let value = request.headers().get(name)?.to_str().ok()?;
-            ClientAddress::from_header(value)
-        }
-        None => ClientAddress::public(request.peer_addr()?.ip()),
-    }
+    ClientAddress::public(stated_address(request, header)?)
 }
 
 #[cfg(test)]

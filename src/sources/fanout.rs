@@ -87,12 +87,15 @@ impl Sources {
         })
     }
 
-    /// Asks one source about one video, through its circuit breaker. This is the unit a cache
-    /// wraps: its answer does not depend on the user's config.
-    pub async fn fetch(
+    /// Asks one source about one video, through its circuit breaker and charged to `client`'s
+    /// allowance ([`ClientLimits`]; a client past it is answered [`SourceError::Throttled`],
+    /// which is not cached). This is the unit a cache wraps: its answer does not depend on the
+    /// user's config.
+    async fn fetch(
         &self,
         source: SourceId,
         video: &VideoId,
+        client: ClientKey,
     ) -> Result<SourceAnswer, SourceError> {
         let inner = &self.inner;
         let call = match (source, video) {
@@ -102,6 +105,11 @@ impl Sources {
             (SourceId::Yts, VideoId::Episode { .. }) => return Ok(SourceAnswer::default()),
             (SourceId::Torrentio, _) => inner.torrentio.streams(video).boxed(),
         };
+        // Held while the call runs: a DMM search counts as pending until it ends.
+        let _allowed = inner
+            .limits
+            .allow(client, source)
+            .ok_or(SourceError::Throttled)?;
         let answer = inner
             .circuit(source)
             .call(|| SourceError::CircuitOpen, call)
@@ -112,9 +120,6 @@ impl Sources {
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
     /// the cache calls once for all concurrent requests, and runs to its end even when this
     /// request has stopped waiting, so a late answer is stored for the next one.
-    ///
-    /// A call is charged to `client`'s limits ([`ClientLimits`]); a client past them is
-    /// answered without this source, and that refusal is not cached.
     pub async fn fetch_cached(
         &self,
         source: SourceId,
@@ -124,19 +129,7 @@ impl Sources {
         let (sources, owned) = (self.clone(), video.clone());
         let fetch = move || {
             let (sources, video) = (sources.clone(), owned.clone());
-            async move {
-                let needs_call =
-                    !matches!((source, &video), (SourceId::Yts, VideoId::Episode { .. }));
-                // Held while the call runs: a DMM search counts as pending until it ends.
-                let _allowed = match needs_call {
-                    true => match sources.inner.limits.allow(client, source) {
-                        Some(allowed) => Some(allowed),
-                        None => return Err(SourceError::Throttled),
-                    },
-                    false => None,
-                };
-                sources.fetch(source, &video).await
-            }
+            async move { sources.fetch(source, &video, client).await }
         };
         self.inner.cache.get_or_fetch(source, video, fetch).await
     }
