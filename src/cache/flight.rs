@@ -6,8 +6,9 @@
 //! lock each time: a holder that died stops renewing, its lock expires within
 //! `CACHE_LOCK_TTL_MS`, and a waiter takes over. A waiter gives up and calls the source itself
 //! only after the family's longest wait (`CACHE_LOCK_WAIT_MS`, or more for families whose calls
-//! are slow) — a lost holder delays it, never blocks it. Without Redis (or while it is down)
-//! the in-process single-flight is all there is.
+//! are slow) — a lost holder delays it, never blocks it. A lock attempt that Redis did not
+//! answer in time is waited on like a held one. Without Redis (or while it is down) the
+//! in-process single-flight is all there is.
 
 use super::{
     entry::{Envelope, Freshness, Lifetime, now_ms},
@@ -59,7 +60,11 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
                     redis.unlock(self.name, key, &token).await;
                     return result;
                 }
-                Lock::Held if Instant::now() < deadline => {
+                // A slow answer from a Redis still counted as up says nothing about the lock:
+                // another instance may hold it. Waiting on is what keeps a burst on a busy
+                // Redis to one upstream call; a Redis really down becomes an outage within
+                // `REDIS_FAILURES_TO_OUTAGE` tries, and the loop then calls the source.
+                Lock::Held | Lock::Unavailable if Instant::now() < deadline => {
                     if !waited {
                         self.event("wait");
                         waited = true;
@@ -69,11 +74,10 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
                         return result;
                     }
                 }
-                Lock::Held => {
+                Lock::Held | Lock::Unavailable => {
                     self.event("wait_expired");
                     return self.refresh(key, fetch.as_ref(), reserve).await;
                 }
-                Lock::Unavailable => return self.refresh(key, fetch.as_ref(), reserve).await,
             }
         }
     }

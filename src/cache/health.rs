@@ -1,11 +1,13 @@
 //! Whether Redis is usable, and why not.
 //!
-//! One failed operation marks Redis down for the whole instance: from then on cache operations
-//! skip it at once instead of each waiting out a timeout, and a single probe brings it back
-//! (see `redis.rs`). The transitions are what gets logged, so an outage is one warning and one
-//! recovery line, however many requests ran meanwhile.
+//! A few failed operations in a row (`REDIS_FAILURES_TO_OUTAGE`) mark Redis down for the whole
+//! instance: from then on cache operations skip it at once instead of each waiting out a
+//! timeout, and a single probe brings it back (see `redis.rs`). One slow answer — a large
+//! value on a managed Redis a few milliseconds away — is a miss, not an outage: any success
+//! resets the count, so a healthy Redis never flaps. The transitions are what gets logged, so
+//! an outage is one warning and one recovery line, however many requests ran meanwhile.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 /// Why Redis is not used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,15 +45,6 @@ impl Outage {
         }
     }
 
-    /// Classifies a connection pool error.
-    pub fn of_pool(error: &deadpool_redis::PoolError) -> Self {
-        match error {
-            deadpool_redis::PoolError::Timeout(_) => Self::Timeout,
-            deadpool_redis::PoolError::Backend(error) => Self::of(error),
-            _ => Self::Unreachable,
-        }
-    }
-
     fn code(self) -> u8 {
         match self {
             Self::Timeout => 1,
@@ -71,20 +64,50 @@ impl Outage {
 }
 
 /// Redis's state, shared by every operation of one instance.
-#[derive(Default)]
 pub(crate) struct Health {
     /// 0 while Redis is up, else the code of the current [`Outage`].
     state: AtomicU8,
+    /// Failed operations since the last success.
+    failures: AtomicU32,
+    /// Failures in a row that make an outage.
+    threshold: u32,
 }
 
 impl Health {
+    /// Healthy, declaring an outage after `threshold` failures in a row (at least one).
+    pub fn new(threshold: u32) -> Self {
+        Self {
+            state: AtomicU8::new(0),
+            failures: AtomicU32::new(0),
+            threshold: threshold.max(1),
+        }
+    }
+
     /// The current outage, if any.
     pub fn outage(&self) -> Option<Outage> {
         Outage::from_code(self.state.load(Ordering::Acquire))
     }
 
+    /// Records a successful operation: the failures before it no longer count.
+    pub fn succeed(&self) {
+        if self.failures.load(Ordering::Relaxed) != 0 {
+            self.failures.store(0, Ordering::Relaxed);
+        }
+    }
+
     /// Records a failure; true when it starts an outage (the caller logs and starts probing).
+    /// A refusal starts one at once: Redis answered, and it will refuse the next write too
+    /// (out of memory, read-only), while its reads may still succeed and reset the count.
     pub fn fail(&self, outage: Outage) -> bool {
+        let failures = self
+            .failures
+            .fetch_add(1, Ordering::AcqRel)
+            .saturating_add(1);
+        (failures >= self.threshold || outage == Outage::Refused) && self.declare(outage)
+    }
+
+    /// Starts an outage; true when Redis was not already down.
+    fn declare(&self, outage: Outage) -> bool {
         self.state
             .compare_exchange(0, outage.code(), Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
@@ -92,6 +115,7 @@ impl Health {
 
     /// Records that Redis answers again; true when this ends an outage.
     pub fn recover(&self) -> bool {
+        self.failures.store(0, Ordering::Relaxed);
         self.state.swap(0, Ordering::AcqRel) != 0
     }
 }
@@ -101,8 +125,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_outage_needs_failures_in_a_row() {
+        let health = Health::new(3);
+        assert!(!health.fail(Outage::Timeout));
+        assert!(!health.fail(Outage::Timeout));
+        health.succeed();
+        assert!(!health.fail(Outage::Timeout));
+        assert!(!health.fail(Outage::Timeout));
+        assert_eq!(
+            health.outage(),
+            None,
+            "a success in between resets the count"
+        );
+        assert!(health.fail(Outage::Timeout));
+        assert_eq!(health.outage(), Some(Outage::Timeout));
+    }
+
+    #[test]
+    fn a_refusal_is_an_outage_at_once() {
+        let health = Health::new(3);
+        assert!(health.fail(Outage::Refused));
+        assert_eq!(health.outage(), Some(Outage::Refused));
+    }
+
+    #[test]
     fn only_the_first_failure_starts_an_outage() {
-        let health = Health::default();
+        let health = Health::new(1);
         assert_eq!(health.outage(), None);
         assert!(health.fail(Outage::Timeout));
         assert!(!health.fail(Outage::Unreachable));

@@ -1,6 +1,8 @@
 //! Cache key layout and the keyed hash that keeps users' tokens out of it.
 //!
-//! Every key is `ferrio:v2:<family>:<rest>`. The version is bumped whenever the stored format
+//! Every key is `ferrio:v2:{<family>:<rest>}`, and the lock guarding its fetch the same with
+//! `:lock` after it. The braces are a Redis Cluster hash tag: a key and its lock always live on
+//! one node, while different entries spread over the cluster. The version is bumped whenever the stored format
 //! changes, so an instance of a newer release never reads an older one's bytes as its own
 //! (during a rolling deploy both run against one Redis). v2: source answers carry the facts
 //! of their release names, read once at fetch time.
@@ -15,7 +17,7 @@ pub const PREFIX: &str = "ferrio:v2";
 
 /// The full key of an entry of `family`.
 pub(crate) fn entry(family: &str, rest: &str) -> String {
-    format!("{PREFIX}:{family}:{rest}")
+    format!("{PREFIX}:{{{family}:{rest}}}")
 }
 
 /// The key of the lock guarding the fetch of an entry.
@@ -100,11 +102,30 @@ mod tests {
         DebridToken::from(value.to_owned())
     }
 
+    /// The part of a key Redis Cluster hashes: between the first `{` and the next `}`.
+    fn hash_tag(key: &str) -> &str {
+        let open = key.find('{').map_or(0, |at| at + 1);
+        let close = key[open..].find('}').map_or(key.len(), |at| open + at);
+        &key[open..close]
+    }
+
     #[test]
     fn keys_are_namespaced_and_versioned() {
         let key = entry("yts", "tt0111161");
-        assert_eq!(key, "ferrio:v2:yts:tt0111161");
-        assert_eq!(lock(&key), "ferrio:v2:yts:tt0111161:lock");
+        assert_eq!(key, "ferrio:v2:{yts:tt0111161}");
+        assert_eq!(lock(&key), "ferrio:v2:{yts:tt0111161}:lock");
+    }
+
+    #[test]
+    fn an_entry_and_its_lock_share_a_cluster_slot_and_entries_do_not() {
+        for rest in ["tt0111161", "tt0944947:1:1", "odd}part", "{already}", ""] {
+            let key = entry("dmm", rest);
+            assert_eq!(hash_tag(&key), hash_tag(&lock(&key)), "{key}");
+        }
+        assert_ne!(
+            hash_tag(&entry("dmm", "tt0111161")),
+            hash_tag(&entry("dmm", "tt1375666"))
+        );
     }
 
     #[test]

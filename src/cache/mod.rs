@@ -8,7 +8,7 @@
 //! for their whole life.
 //!
 //! Values are grouped in families (`dmm`, `yts`, …; the family is the metrics label and part of
-//! the key, `ferrio:v2:<family>:<key>`). [`CacheFamily::get_or_fetch`] serves fresh entries,
+//! the key, `ferrio:v2:{<family>:<key>}`). [`CacheFamily::get_or_fetch`] serves fresh entries,
 //! serves stale ones while refreshing them in the background, falls back to a stale entry when
 //! the refresh fails, remembers failures briefly, and makes concurrent callers of one key —
 //! in this process and across instances — wait for a single call.
@@ -22,6 +22,7 @@
 //! instance), `wait_expired`, `fetch_error`, `stale_if_error` (a failed call hidden behind a
 //! stale entry), `redis_error`, `unreadable`.
 
+mod connection;
 mod counter;
 mod decoded;
 mod direct;
@@ -83,11 +84,14 @@ impl Cache {
     /// start-up is an outage like any other, not a reason not to start.
     pub fn new(settings: &Settings, metrics: Metrics) -> Result<Self, CacheError> {
         let options = CacheOptions::from_settings(&settings.cache)?;
-        let redis = match &options.redis_url {
-            Some(url) => Some(
-                RedisTier::new(url, options.redis, metrics.clone())
-                    .map_err(|_| CacheError::RedisUrl)?,
-            ),
+        let redis = match options.redis {
+            Some(redis) => {
+                let variable = redis.target.variable();
+                Some(
+                    RedisTier::new(redis, metrics.clone())
+                        .map_err(|_| CacheError::RedisUrl(variable))?,
+                )
+            }
             None => None,
         };
         let memory = MemoryTier::new(options.memory_bytes);

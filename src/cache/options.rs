@@ -1,8 +1,11 @@
 //! The cache's part of the settings, checked once at start-up.
 
-use super::redis::RedisOptions;
+use super::{
+    connection::{Budgets, RedisTarget},
+    redis::RedisOptions,
+};
 use crate::{clock::millis, settings::CacheSettings};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 /// A cache setting that cannot work.
@@ -11,8 +14,8 @@ pub enum CacheError {
     #[error("{0} must be above 0")]
     Zero(&'static str),
     /// The URL is not repeated: it may carry a password.
-    #[error("REDIS_URL is not a valid Redis URL")]
-    RedisUrl,
+    #[error("{0} is not a valid Redis URL")]
+    RedisUrl(&'static str),
 }
 
 /// The cross-instance lock's timings.
@@ -24,8 +27,8 @@ pub(crate) struct LockOptions {
 
 /// Everything the cache is built from.
 pub(crate) struct CacheOptions {
-    pub redis_url: Option<String>,
-    pub redis: RedisOptions,
+    /// `None` without Redis.
+    pub redis: Option<RedisOptions>,
     pub memory_bytes: u64,
     pub front_ttl: Duration,
     pub locks: LockOptions,
@@ -35,8 +38,15 @@ impl CacheOptions {
     /// The cache's settings, checked: a zero that cannot work names its variable.
     pub fn from_settings(settings: &CacheSettings) -> Result<Self, CacheError> {
         let positive = [
-            ("REDIS_POOL_SIZE", settings.redis_pool_size as u64),
             ("REDIS_TIMEOUT_MS", millis(settings.redis_timeout)),
+            (
+                "REDIS_CONNECT_TIMEOUT_MS",
+                millis(settings.redis_connect_timeout),
+            ),
+            (
+                "REDIS_FAILURES_TO_OUTAGE",
+                u64::from(settings.redis_failures_to_outage),
+            ),
             ("REDIS_RETRY_MS", millis(settings.redis_retry)),
             ("CACHE_MEMORY_MB", settings.memory_mb),
             ("CACHE_LOCK_TTL_MS", millis(settings.lock_ttl)),
@@ -45,18 +55,17 @@ impl CacheOptions {
         if let Some((name, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(CacheError::Zero(name));
         }
-        let redis_url = settings
-            .redis_url
-            .as_ref()
-            .map(|url| url.expose_secret().to_owned())
-            .filter(|url| !url.is_empty());
-        Ok(Self {
-            redis_url,
-            redis: RedisOptions {
-                pool_size: settings.redis_pool_size,
-                timeout: settings.redis_timeout,
-                retry: settings.redis_retry,
+        let redis = target(settings).map(|target| RedisOptions {
+            target,
+            budgets: Budgets {
+                connect: settings.redis_connect_timeout,
+                command: settings.redis_timeout,
             },
+            failures_to_outage: settings.redis_failures_to_outage,
+            retry: settings.redis_retry,
+        });
+        Ok(Self {
+            redis,
             memory_bytes: settings.memory_mb.saturating_mul(1 << 20),
             front_ttl: settings.front_ttl,
             locks: LockOptions {
@@ -66,4 +75,23 @@ impl CacheOptions {
             },
         })
     }
+}
+
+/// Where Redis is: the cluster's nodes when `REDIS_CLUSTER_URLS` names any, else `REDIS_URL`.
+fn target(settings: &CacheSettings) -> Option<RedisTarget> {
+    let nodes: Vec<String> = exposed(settings.redis_cluster_urls.as_ref())
+        .split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !nodes.is_empty() {
+        return Some(RedisTarget::Cluster(nodes));
+    }
+    let url = exposed(settings.redis_url.as_ref()).trim();
+    (!url.is_empty()).then(|| RedisTarget::Server(url.to_owned()))
+}
+
+fn exposed(secret: Option<&SecretString>) -> &str {
+    secret.map_or("", |secret| secret.expose_secret())
 }

@@ -1,21 +1,26 @@
-//! The shared tier: Redis through a `deadpool-redis` pool, every operation under a tight
-//! timeout, and never an error for the caller — a failed operation is a miss.
+//! The shared tier: Redis through one multiplexed connection (see `connection.rs`), every
+//! operation under a tight budget, and never an error for the caller — a failed operation is
+//! a miss.
 //!
-//! The first failure marks Redis down (see `health.rs`); while it is down operations are
+//! A few failures in a row mark Redis down (see `health.rs`); while it is down operations are
 //! skipped without touching the network, and one background task probes it every
-//! `REDIS_RETRY_MS` until a probe write succeeds. The pool replaces broken connections on its
-//! own, so nothing needs restarting when Redis comes back.
+//! `REDIS_RETRY_MS` until a probe write succeeds. The connection reconnects on its own, so
+//! nothing needs restarting when Redis comes back.
 
 use super::{
+    connection::{Budgets, Connection, RedisTarget},
     health::{Health, Outage},
     key,
 };
 use crate::{clock::millis, metrics::Metrics};
 use bytes::Bytes;
-use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
-use redis::{Cmd, FromRedisValue};
+use redis::{Cmd, FromRedisValue, RedisResult};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+
+/// Keys per `MGET`: one round trip for a whole ranked list, in answers small enough not to
+/// hold the shared connection for long.
+const KEYS_PER_READ: usize = 128;
 
 /// Deletes the lock only if it still holds our token, so a lock that expired and was taken by
 /// another instance is never released by us.
@@ -31,9 +36,10 @@ const COUNT: &str = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.
 
 /// How the Redis tier is set up.
 pub(crate) struct RedisOptions {
-    pub pool_size: usize,
-    /// Bound of one operation, pool wait and connecting included.
-    pub timeout: Duration,
+    pub target: RedisTarget,
+    pub budgets: Budgets,
+    /// Failed operations in a row that make an outage.
+    pub failures_to_outage: u32,
     /// Interval of the probes while Redis is down.
     pub retry: Duration,
 }
@@ -55,34 +61,19 @@ pub(crate) struct RedisTier {
 }
 
 struct Inner {
-    pool: Pool,
+    connection: Connection,
     options: RedisOptions,
     health: Health,
     metrics: Metrics,
 }
 
 impl RedisTier {
-    /// Builds the pool; no connection is made until the first operation.
-    pub fn new(
-        url: &str,
-        options: RedisOptions,
-        metrics: Metrics,
-    ) -> Result<Self, deadpool_redis::CreatePoolError> {
-        let mut config = Config::from_url(url);
-        config.pool = Some(PoolConfig {
-            max_size: options.pool_size,
-            timeouts: Timeouts {
-                wait: Some(options.timeout),
-                create: Some(options.timeout),
-                recycle: Some(options.timeout),
-            },
-            ..PoolConfig::default()
-        });
-        let pool = config.create_pool(Some(Runtime::Tokio1))?;
+    /// Prepares the connection; none is made until the first operation.
+    pub fn new(options: RedisOptions, metrics: Metrics) -> RedisResult<Self> {
         let inner = Inner {
-            pool,
+            connection: Connection::open(&options.target, options.budgets)?,
+            health: Health::new(options.failures_to_outage),
             options,
-            health: Health::default(),
             metrics,
         };
         Ok(Self {
@@ -95,14 +86,23 @@ impl RedisTier {
         self.inner.health.outage()
     }
 
-    /// Probes Redis now (unless an outage is already being probed) and returns its state.
+    /// Asks Redis now (unless an outage is already being probed) and returns its state: an
+    /// outage, or why this very check failed. Reads only (`PING`), so a health checker polling
+    /// it writes nothing.
     pub async fn check(&self) -> Option<Outage> {
-        if self.outage().is_none()
-            && let Err(outage) = self.probe().await
-        {
-            self.fail(outage);
+        if let Some(outage) = self.outage() {
+            return Some(outage);
         }
-        self.outage()
+        match self.execute::<String>(&redis::cmd("PING")).await {
+            Ok(_) => {
+                self.inner.health.succeed();
+                None
+            }
+            Err(outage) => {
+                self.fail(outage);
+                Some(outage)
+            }
+        }
     }
 
     /// The stored bytes of a key; `None` for a miss and when Redis is down.
@@ -111,6 +111,22 @@ impl RedisTier {
         command.arg(key);
         let found: Option<Vec<u8>> = self.run(family, &command).await?;
         found.map(Bytes::from)
+    }
+
+    /// The stored bytes of many keys, in their order, in one round trip per
+    /// [`KEYS_PER_READ`]; all `None` when Redis is down.
+    pub async fn get_many(&self, family: &str, keys: &[String]) -> Vec<Option<Bytes>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(KEYS_PER_READ) {
+            let mut command = redis::cmd("MGET");
+            command.arg(chunk);
+            let values: Option<Vec<Option<Vec<u8>>>> = self.run(family, &command).await;
+            match values.filter(|values| values.len() == chunk.len()) {
+                Some(values) => found.extend(values.into_iter().map(|v| v.map(Bytes::from))),
+                None => found.extend(chunk.iter().map(|_| None)),
+            }
+        }
+        found
     }
 
     /// Stores bytes under a key for `ttl` (best effort).
@@ -170,13 +186,17 @@ impl RedisTier {
         let _: Option<i64> = self.run(family, &command).await;
     }
 
-    /// Runs a command unless Redis is down; a failure starts an outage and reads as `None`.
+    /// Runs a command unless Redis is down; a failure reads as `None` and counts towards an
+    /// outage.
     async fn run<R: FromRedisValue>(&self, family: &str, command: &Cmd) -> Option<R> {
         if self.outage().is_some() {
             return None;
         }
         match self.execute(command).await {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                self.inner.health.succeed();
+                Some(value)
+            }
             Err(outage) => {
                 self.inner.metrics.cache_event(family, "redis_error");
                 self.fail(outage);
@@ -185,22 +205,15 @@ impl RedisTier {
         }
     }
 
+    /// One command, bounded by the connect budget (when it has to connect first) plus the
+    /// command budget: the connection enforces each, and this bound catches anything else.
     async fn execute<R: FromRedisValue>(&self, command: &Cmd) -> Result<R, Outage> {
-        let work = async {
-            let mut connection = self
-                .inner
-                .pool
-                .get()
-                .await
-                .map_err(|error| Outage::of_pool(&error))?;
-            command
-                .query_async::<R>(&mut connection)
-                .await
-                .map_err(|error| Outage::of(&error))
-        };
-        tokio::time::timeout(self.inner.options.timeout, work)
-            .await
-            .map_err(|_| Outage::Timeout)?
+        let budgets = self.inner.options.budgets;
+        let work = self.inner.connection.query::<R>(command);
+        match tokio::time::timeout(budgets.connect + budgets.command, work).await {
+            Ok(answer) => answer.map_err(|error| Outage::of(&error)),
+            Err(_) => Err(Outage::Timeout),
+        }
     }
 
     /// A write, so a Redis that answers but refuses writes counts as down.
@@ -210,7 +223,8 @@ impl RedisTier {
         self.execute::<()>(&command).await
     }
 
-    /// Starts an outage (once): logs it and probes in the background until Redis is back.
+    /// Counts a failure; when it starts an outage, logs it and probes in the background until
+    /// Redis is back.
     fn fail(&self, outage: Outage) {
         if !self.inner.health.fail(outage) {
             return;

@@ -40,29 +40,53 @@ impl Store {
     /// fresher (another instance may have refreshed it).
     pub async fn load(&self, family: &str, key: &str) -> Option<Envelope> {
         let local = self.memory.get(key).await;
-        if local
-            .as_ref()
-            .is_some_and(|entry| entry.lifetime.at(now_ms()) == Freshness::Fresh)
-        {
+        if is_fresh(local.as_ref()) {
             return local;
         }
-        match (local, self.load_shared(family, key).await) {
-            (Some(local), Some(shared))
-                if local.lifetime.fresh_until >= shared.lifetime.fresh_until =>
-            {
-                Some(local)
-            }
-            (local, shared) => shared.or(local),
+        let shared = self.load_shared(family, key).await;
+        fresher(local, shared)
+    }
+
+    /// [`Store::load`] for many keys, in their order, with one Redis round trip for all the
+    /// keys the in-process tier has no fresh entry for.
+    pub async fn load_many(&self, family: &str, keys: &[String]) -> Vec<Option<Envelope>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            found.push(self.memory.get(key).await);
         }
+        let Some(redis) = self.shared() else {
+            return found;
+        };
+        let missing: Vec<usize> = (0..keys.len())
+            .filter(|&i| !is_fresh(found[i].as_ref()))
+            .collect();
+        if missing.is_empty() {
+            return found;
+        }
+        let asked: Vec<String> = missing.iter().map(|&i| keys[i].clone()).collect();
+        let answers = redis.get_many(family, &asked).await;
+        for (i, bytes) in missing.into_iter().zip(answers) {
+            let shared = match bytes.and_then(Envelope::parse) {
+                Some(envelope) => Some(self.keep_front(&keys[i], envelope).await),
+                None => None,
+            };
+            found[i] = fresher(found[i].take(), shared);
+        }
+        found
     }
 
     /// The entry in Redis, copied to the in-process tier; `None` without Redis.
     pub async fn load_shared(&self, family: &str, key: &str) -> Option<Envelope> {
         let bytes = self.shared()?.get(family, key).await?;
         let envelope = Envelope::parse(bytes)?;
+        Some(self.keep_front(key, envelope).await)
+    }
+
+    /// Copies an entry read from Redis to the in-process tier for `CACHE_FRONT_TTL_MS` at most.
+    async fn keep_front(&self, key: &str, envelope: Envelope) -> Envelope {
         let ttl = envelope.lifetime.remaining(now_ms()).min(self.front_ttl);
         self.memory.put(key, envelope.clone(), ttl).await;
-        Some(envelope)
+        envelope
     }
 
     /// Stores an entry in both tiers for the rest of its life.
@@ -89,5 +113,22 @@ impl Store {
         if let Some(redis) = self.shared() {
             redis.delete(family, key).await;
         }
+    }
+}
+
+fn is_fresh(entry: Option<&Envelope>) -> bool {
+    entry.is_some_and(|entry| entry.lifetime.at(now_ms()) == Freshness::Fresh)
+}
+
+/// Of the in-process and the shared entry, the one that stays fresh longer (the local one on
+/// a tie: it is already decoded).
+fn fresher(local: Option<Envelope>, shared: Option<Envelope>) -> Option<Envelope> {
+    match (local, shared) {
+        (Some(local), Some(shared))
+            if local.lifetime.fresh_until >= shared.lifetime.fresh_until =>
+        {
+            Some(local)
+        }
+        (local, shared) => shared.or(local),
     }
 }

@@ -81,15 +81,31 @@ impl Availability {
         }
     }
 
-    /// What `account` (a keyed token hash) should be shown about `hash` / `file`.
-    pub async fn view(&self, hash: &InfoHash, file: &str, account: &str) -> View {
-        let (seen_key, mine_key) = (file_key(hash, file), account_key(account, hash));
+    /// What `account` (a keyed token hash) should be shown about each torrent and file, in
+    /// their order: three batched reads for the whole list, however long it is.
+    pub async fn views(&self, torrents: &[(&InfoHash, String)], account: &str) -> Vec<View> {
+        let seen_keys: Vec<_> = torrents
+            .iter()
+            .map(|(hash, file)| file_key(hash, file))
+            .collect();
+        let refusal_keys: Vec<_> = torrents.iter().map(|(hash, _)| hash.to_string()).collect();
+        let mine_keys: Vec<_> = torrents
+            .iter()
+            .map(|(hash, _)| account_key(account, hash))
+            .collect();
         let (seen, refusals, mine) = tokio::join!(
-            current(&self.seen, &seen_key),
-            current(&self.refusals, hash.as_str()),
-            current(&self.accounts, &mine_key),
+            self.seen.peek_many(&seen_keys),
+            self.refusals.peek_many(&refusal_keys),
+            self.accounts.peek_many(&mine_keys),
         );
-        judge(&seen, &refusals, &mine, file, now_ms())
+        let now = now_ms();
+        torrents
+            .iter()
+            .zip(seen.into_iter().zip(refusals).zip(mine))
+            .map(|((_, file), ((seen, refusals), mine))| {
+                judge(&found(seen), &found(refusals), &found(mine), file, now)
+            })
+            .collect()
     }
 
     /// Records that `hash` / `file` resolved to a link now: evidence for everyone, and the end
@@ -146,11 +162,12 @@ impl Availability {
 /// may lose one strike; a verdict then needs one more report, which errs on the side of
 /// showing the torrent.
 async fn current<T: Default + crate::cache::Storable>(family: &CacheFamily<T, ()>, key: &str) -> T {
-    family
-        .peek(key)
-        .await
-        .and_then(Result::ok)
-        .unwrap_or_default()
+    found(family.peek(key).await)
+}
+
+/// A peeked record, or an empty one.
+fn found<T: Default>(peeked: Option<Result<T, ()>>) -> T {
+    peeked.and_then(Result::ok).unwrap_or_default()
 }
 
 /// The view of one account from the three records at `now`.

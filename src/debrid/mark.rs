@@ -39,11 +39,11 @@ impl Debrid {
             .map(|release| Target::of(release, request.video))
             .collect();
         let hashes: Vec<_> = targets.iter().map(|target| target.hash.clone()).collect();
-        let views = futures::future::join_all(targets.iter().map(|target| async {
-            self.availability
-                .view(&target.hash, &target.file_key(), &account)
-                .await
-        }));
+        let torrents: Vec<_> = targets
+            .iter()
+            .map(|target| (&target.hash, target.file_key()))
+            .collect();
+        let views = self.availability.views(&torrents, &account);
         let (views, dmm_cached) =
             tokio::join!(views, self.dmm.cached(request.video.imdb(), &hashes));
         let signals = Signals::new(library, &dmm_cached);

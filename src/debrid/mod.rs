@@ -4,6 +4,7 @@
 //! (honest cached markers, [`mark`]), the resolution of one link ([`resolve`], on top of
 //! [`prepare`]), and the user's library.
 
+pub mod admission;
 pub mod availability;
 pub mod catalog;
 pub mod dmm_signal;
@@ -24,6 +25,7 @@ use crate::{
     settings::Settings,
     sources::Sources,
 };
+use admission::Admission;
 use availability::Availability;
 use dmm_signal::DmmSignal;
 use library::Library;
@@ -38,6 +40,7 @@ pub struct Debrid {
     pub resolver: Resolver,
     pub client: RealDebrid,
     pub dmm: DmmSignal,
+    admission: Admission,
     hasher: TokenHasher,
 }
 
@@ -55,7 +58,7 @@ impl Debrid {
             http,
             settings.realdebrid.url.clone(),
             settings.realdebrid.timeout,
-            metrics,
+            metrics.clone(),
             cache,
         );
         let availability = Availability::new(cache);
@@ -66,6 +69,7 @@ impl Debrid {
             availability,
             client,
             dmm: DmmSignal::new(sources, cache),
+            admission: Admission::new(&settings.realdebrid, cache, metrics),
             hasher: cache.token_hasher().clone(),
         }
     }

@@ -58,7 +58,7 @@ pub async fn stream(
             Some(video) => state.pipeline.list(video, &config, links, client).await,
             None => state
                 .pipeline
-                .library_streams(&config, &path.id, &links)
+                .library_streams(&config, client, &path.id, &links)
                 .await
                 .into(),
         };
@@ -84,9 +84,10 @@ pub async fn catalog(
     let path = resource_path(&request)?;
     let config = config.or_default();
     if path.id == library_id::CATALOG_ID && path.media_type == library_id::MEDIA_TYPE {
+        let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
         let metas = state
             .pipeline
-            .library_page(library_token(&config)?, &path.extra)
+            .library_page(library_token(&config)?, client, &path.extra)
             .await;
         return Ok(Cached::new(
             Metas { metas },
@@ -144,9 +145,10 @@ pub async fn meta(
         return Err(ApiError::not_found("no metadata is served for this id"));
     }
     let config = config.or_default();
+    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
     let meta = state
         .pipeline
-        .library_meta(library_token(&config)?, &path.id)
+        .library_meta(library_token(&config)?, client, &path.id)
         .await
         .map_err(|error| match error {
             crate::streams::LibraryError::BadId => ApiError::bad_request(error.to_string()),

@@ -28,6 +28,9 @@ pub(super) struct Env {
     pub metrics_token: Option<SecretString>,
     /// `REDIS_URL`: shared cache for many instances; unset means an in-process cache.
     pub redis_url: Option<SecretString>,
+    /// `REDIS_CLUSTER_URLS`: comma-separated `redis://` URLs of some nodes of a Redis Cluster,
+    /// used instead of `REDIS_URL`.
+    pub redis_cluster_urls: Option<SecretString>,
     /// `DMM_URL`: Debrid Media Manager base URL.
     pub dmm_url: Url,
     /// `YTS_URL`: YTS API base URL (the part before `/list_movies.json`).
@@ -56,11 +59,14 @@ pub(super) struct Env {
     pub dmm_min_interval_ms: u64,
 
     // Cache: Redis connection, in-process tier, single-flight, lifetimes.
-    /// `REDIS_POOL_SIZE`: most connections one instance opens to Redis.
-    pub redis_pool_size: usize,
-    /// `REDIS_TIMEOUT_MS`: the most one Redis operation (pool wait, connect and command) may
-    /// take before Ferrio carries on without it.
+    /// `REDIS_TIMEOUT_MS`: the most one Redis command may take, once connected, before Ferrio
+    /// carries on without its answer.
     pub redis_timeout_ms: u64,
+    /// `REDIS_CONNECT_TIMEOUT_MS`: the most opening the connection to Redis may take.
+    pub redis_connect_timeout_ms: u64,
+    /// `REDIS_FAILURES_TO_OUTAGE`: failed Redis operations in a row after which Redis counts as
+    /// down (and is skipped until a probe finds it back).
+    pub redis_failures_to_outage: u32,
     /// `REDIS_RETRY_MS`: how often an unreachable Redis is probed until it answers again.
     pub redis_retry_ms: u64,
     /// `CACHE_MEMORY_MB`: bound of the in-process cache tier, in MiB.
@@ -99,6 +105,11 @@ pub(super) struct Env {
     // Real-Debrid.
     /// `REALDEBRID_TIMEOUT_MS`: timeout of one Real-Debrid call.
     pub realdebrid_timeout_ms: u64,
+    /// `RD_NEW_TOKENS_PER_CLIENT_HOUR`: Real-Debrid tokens not yet accepted by Real-Debrid that
+    /// one client (address) may have tried per hour; each costs a call.
+    pub rd_new_tokens_per_client_hour: u32,
+    /// `RD_NEW_TOKENS_PER_MINUTE`: and all clients together, per minute.
+    pub rd_new_tokens_per_minute: u32,
 
     // Catalogs.
     /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
@@ -117,6 +128,7 @@ impl Default for Env {
             public_url: None,
             client_ip_header: None,
             redis_url: None,
+            redis_cluster_urls: None,
             metrics_token: None,
             dmm_url: url("https://debridmediamanager.com"),
             yts_url: url("https://yts.mx/api/v2"),
@@ -130,8 +142,9 @@ impl Default for Env {
             imdb_id_max: 60_000_000,
             client_fetch_burst: 30,
             client_fetches_per_minute: 30,
-            redis_pool_size: 16,
-            redis_timeout_ms: 100,
+            redis_timeout_ms: 250,
+            redis_connect_timeout_ms: 1_000,
+            redis_failures_to_outage: 3,
             redis_retry_ms: 1_000,
             cache_memory_mb: 256,
             cache_front_ttl_ms: 2_000,
@@ -149,6 +162,8 @@ impl Default for Env {
             cache_torrentio_empty_ttl_secs: 60,
             cache_dmm_token_margin_secs: 60,
             realdebrid_timeout_ms: 8_000,
+            rd_new_tokens_per_client_hour: 10,
+            rd_new_tokens_per_minute: 60,
             catalog_ttl_secs: 3_600,
             hot_response_ttl_ms: 10_000,
         }

@@ -80,14 +80,20 @@ pub struct RealDebrid {
     pub url: Url,
     /// Timeout of one call.
     pub timeout: Duration,
+    /// New (not yet accepted) tokens one client may try per hour.
+    pub new_tokens_per_client_hour: u32,
+    /// New tokens all clients together may try per minute.
+    pub new_tokens_per_minute: u32,
 }
 
 /// The cache: Redis, the in-process tier, single-flight and the sources' lifetimes.
 #[derive(Debug, Clone)]
 pub struct CacheSettings {
     pub redis_url: Option<SecretString>,
-    pub redis_pool_size: usize,
+    pub redis_cluster_urls: Option<SecretString>,
     pub redis_timeout: Duration,
+    pub redis_connect_timeout: Duration,
+    pub redis_failures_to_outage: u32,
     pub redis_retry: Duration,
     pub memory_mb: u64,
     pub front_ttl: Duration,
@@ -210,11 +216,15 @@ impl From<Env> for Settings {
             realdebrid: RealDebrid {
                 url: env.realdebrid_url,
                 timeout: ms(env.realdebrid_timeout_ms),
+                new_tokens_per_client_hour: env.rd_new_tokens_per_client_hour,
+                new_tokens_per_minute: env.rd_new_tokens_per_minute,
             },
             cache: CacheSettings {
                 redis_url: env.redis_url,
-                redis_pool_size: env.redis_pool_size,
+                redis_cluster_urls: env.redis_cluster_urls,
                 redis_timeout: ms(env.redis_timeout_ms),
+                redis_connect_timeout: ms(env.redis_connect_timeout_ms),
+                redis_failures_to_outage: env.redis_failures_to_outage,
                 redis_retry: ms(env.redis_retry_ms),
                 memory_mb: env.cache_memory_mb,
                 front_ttl: ms(env.cache_front_ttl_ms),

@@ -4,10 +4,7 @@ use super::{
     Candidate, DmmClient, SourceAnswer, SourceCache, SourceError, SourceHttp, SourceTtls,
     TorrentioClient, YtsClient,
 };
-use super::{
-    gathered::Gathered,
-    limits::{Allowance, ClientLimits},
-};
+use super::{gathered::Gathered, limits::ClientLimits};
 use crate::{
     cache::Cache,
     client_address::ClientKey,
@@ -18,7 +15,7 @@ use crate::{
         stream::InfoHash,
     },
     settings::Settings,
-    upstream::{self, Circuit, UpstreamError},
+    upstream::{self, Circuit, UpstreamError, allowance::Allowance},
 };
 use futures::FutureExt;
 use std::collections::{BTreeSet, HashSet};

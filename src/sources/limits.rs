@@ -7,42 +7,24 @@
 //! while someone sends made-up ids. A refused fetch is an answer without that source, never an
 //! error, and is not cached (nothing was learnt about the title).
 
-use crate::{client_address::ClientKey, metrics::Metrics, protocol::config::SourceId};
+use crate::{
+    client_address::ClientKey,
+    metrics::Metrics,
+    protocol::config::SourceId,
+    upstream::allowance::{Allowance, ClientBuckets},
+};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::time::Instant;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// DMM searches one client may have waiting for DMM's pacing at once.
 pub const DMM_PENDING_PER_CLIENT: u32 = 2;
-/// Past this many clients, those at rest are forgotten before a new one is added.
-const PRUNE_ABOVE: usize = 10_000;
 
-struct Bucket {
-    tokens: f64,
-    refilled: Instant,
-    dmm_pending: u32,
-}
-
-/// How many fetches a client may start: `burst` at once, then `per_second`.
-#[derive(Debug, Clone, Copy)]
-pub struct Allowance {
-    pub burst: f64,
-    pub per_second: f64,
-}
-
-impl Bucket {
-    fn refill(&mut self, now: Instant, allowance: Allowance) {
-        let elapsed = now.duration_since(self.refilled).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * allowance.per_second).min(allowance.burst);
-        self.refilled = now;
-    }
-}
-
-/// The per-client buckets. Cheap to clone.
+/// The per-client buckets, and the DMM searches each client has waiting. Cheap to clone.
 #[derive(Clone)]
 pub struct ClientLimits {
-    buckets: Arc<Mutex<HashMap<ClientKey, Bucket>>>,
-    allowance: Allowance,
+    buckets: ClientBuckets,
+    /// Only clients with a search waiting: the map is as large as DMM's queue, never larger.
+    dmm_pending: Arc<Mutex<HashMap<ClientKey, u32>>>,
     metrics: Metrics,
 }
 
@@ -55,10 +37,15 @@ pub struct Allowed {
 
 impl Drop for Allowed {
     fn drop(&mut self) {
-        if self.dmm
-            && let Some(bucket) = self.limits.lock().get_mut(&self.client)
-        {
-            bucket.dmm_pending = bucket.dmm_pending.saturating_sub(1);
+        if !self.dmm {
+            return;
+        }
+        let mut pending = self.limits.pending();
+        if let Some(count) = pending.get_mut(&self.client) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                pending.remove(&self.client);
+            }
         }
     }
 }
@@ -66,46 +53,33 @@ impl Drop for Allowed {
 impl ClientLimits {
     pub fn new(allowance: Allowance, metrics: Metrics) -> Self {
         Self {
-            buckets: Arc::default(),
-            allowance,
+            buckets: ClientBuckets::new(allowance),
+            dmm_pending: Arc::default(),
             metrics,
         }
     }
 
     /// Takes one fetch of `source` for `client`, or says no (and counts the refusal).
     pub fn allow(&self, client: ClientKey, source: SourceId) -> Option<Allowed> {
-        let (now, allowance) = (Instant::now(), self.allowance);
-        let mut buckets = self.lock();
-        if buckets.len() >= PRUNE_ABOVE && !buckets.contains_key(&client) {
-            buckets.retain(|_, bucket| {
-                bucket.refill(now, allowance);
-                bucket.tokens < allowance.burst || bucket.dmm_pending > 0
-            });
-        }
-        let bucket = buckets.entry(client).or_insert(Bucket {
-            tokens: allowance.burst,
-            refilled: now,
-            dmm_pending: 0,
-        });
-        bucket.refill(now, allowance);
         let dmm = source == SourceId::Dmm;
-        let refusal = if bucket.tokens < 1.0 {
-            Some("client_budget")
-        } else if dmm && bucket.dmm_pending >= DMM_PENDING_PER_CLIENT {
-            Some("client_dmm_pending")
-        } else {
-            None
+        let refusal = {
+            let mut pending = self.pending();
+            let waiting = pending.get(&client).copied().unwrap_or(0);
+            if dmm && waiting >= DMM_PENDING_PER_CLIENT {
+                Some("client_dmm_pending")
+            } else if !self.buckets.take(client) {
+                Some("client_budget")
+            } else {
+                if dmm {
+                    pending.insert(client, waiting + 1);
+                }
+                None
+            }
         };
         if let Some(reason) = refusal {
-            drop(buckets);
             self.metrics.refusal(reason);
             return None;
         }
-        bucket.tokens -= 1.0;
-        if dmm {
-            bucket.dmm_pending += 1;
-        }
-        drop(buckets);
         Some(Allowed {
             limits: self.clone(),
             client,
@@ -113,8 +87,10 @@ impl ClientLimits {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ClientKey, Bucket>> {
-        self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
+    fn pending(&self) -> MutexGuard<'_, HashMap<ClientKey, u32>> {
+        self.dmm_pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

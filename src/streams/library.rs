@@ -3,7 +3,12 @@
 
 use super::{Pipeline, present::LinkBase};
 use crate::{
-    debrid::{catalog, realdebrid::RdError},
+    client_address::ClientKey,
+    debrid::{
+        catalog,
+        library::LibraryItem,
+        realdebrid::{RdError, types::TorrentInfo},
+    },
     protocol::{
         config::{DebridToken, UserConfig},
         library_id::LibraryId,
@@ -26,9 +31,35 @@ pub enum LibraryError {
 }
 
 impl Pipeline {
+    /// The user's library items, if the token may cost calls (see `debrid/admission.rs`).
+    pub(super) async fn library_items(
+        &self,
+        token: &DebridToken,
+        client: ClientKey,
+    ) -> Result<Vec<LibraryItem>, RdError> {
+        self.debrid.admit(token, client).await?;
+        self.debrid.library.items(token).await
+    }
+
+    /// One torrent of the user's library, if the token may cost calls.
+    async fn library_torrent(
+        &self,
+        token: &DebridToken,
+        client: ClientKey,
+        id: &str,
+    ) -> Result<TorrentInfo, RdError> {
+        self.debrid.admit(token, client).await?;
+        self.debrid.library.torrent(token, id).await
+    }
+
     /// A page of the library; a Real-Debrid failure is an empty page, never an error.
-    pub async fn library_page(&self, token: &DebridToken, extra: &Extra) -> Vec<MetaPreview> {
-        match self.debrid.library.items(token).await {
+    pub async fn library_page(
+        &self,
+        token: &DebridToken,
+        client: ClientKey,
+        extra: &Extra,
+    ) -> Vec<MetaPreview> {
+        match self.library_items(token, client).await {
             Ok(items) => catalog::page(&items, extra),
             Err(error) => {
                 tracing::info!(reason = error.outcome(), "library catalog answered empty");
@@ -38,12 +69,15 @@ impl Pipeline {
     }
 
     /// The metadata of one library torrent: a video per selected video file.
-    pub async fn library_meta(&self, token: &DebridToken, id: &str) -> Result<Meta, LibraryError> {
+    pub async fn library_meta(
+        &self,
+        token: &DebridToken,
+        client: ClientKey,
+        id: &str,
+    ) -> Result<Meta, LibraryError> {
         let id = LibraryId::parse(id).ok_or(LibraryError::BadId)?;
         let info = self
-            .debrid
-            .library
-            .torrent(token, &id.torrent)
+            .library_torrent(token, client, &id.torrent)
             .await
             .map_err(|error| match error {
                 RdError::UnknownResource => LibraryError::Unknown,
@@ -57,6 +91,7 @@ impl Pipeline {
     pub async fn library_streams(
         &self,
         config: &UserConfig,
+        client: ClientKey,
         id: &str,
         links: &LinkBase<'_>,
     ) -> Vec<Stream> {
@@ -70,7 +105,7 @@ impl Pipeline {
         else {
             return Vec::new();
         };
-        let Ok(info) = self.debrid.library.torrent(token, &torrent).await else {
+        let Ok(info) = self.library_torrent(token, client, &torrent).await else {
             return Vec::new();
         };
         let Some((target, filename)) = catalog::target(&info, file) else {

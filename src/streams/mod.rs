@@ -103,7 +103,7 @@ impl Pipeline {
         // The library is listed while the sources are asked: it costs no time on top.
         let (releases, library) = tokio::join!(
             self.releases(video, config, client),
-            self.debrid.library.items(token)
+            self.library_items(token, client)
         );
         let library = match library {
             Err(RdError::BadToken | RdError::PermissionDenied) => {

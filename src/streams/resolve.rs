@@ -6,6 +6,7 @@ use super::Pipeline;
 use crate::{
     debrid::{
         resolve::{Resolution, Viewer},
+        status::StatusVideo,
         target::Target,
     },
     protocol::{config::UserConfig, request::VideoId},
@@ -28,6 +29,9 @@ impl Pipeline {
         target: &Target,
         video: Option<&VideoId>,
     ) -> Resolution {
+        if let Err(error) = self.debrid.admit(viewer.token, viewer.client).await {
+            return Resolution::Status(StatusVideo::for_error(&error));
+        }
         let started = Instant::now();
         let resolution = self.debrid.resolver.resolve(viewer, target).await;
         match (&resolution, video) {
@@ -75,7 +79,7 @@ impl Pipeline {
     ) -> Vec<Target> {
         let (releases, library) = tokio::join!(
             self.releases(video, config, viewer.client),
-            self.debrid.library.items(viewer.token)
+            self.library_items(viewer.token, viewer.client)
         );
         let library = library.unwrap_or_default();
         self.marked(viewer.token, releases, &library, video, config)

@@ -1,9 +1,10 @@
 //! What every upstream client needs, in one place: the pooled HTTP client and URL joining
-//! that keeps the base URL's path prefix, the circuit breaker with its call guard,
+//! that keeps the base URL's path prefix, token buckets for shared budgets, the circuit breaker with its call guard,
 //! `Retry-After`, lenient list parsing, and per-call metrics. The torrent sources and
 //! Real-Debrid are built on it; each maps the upstream's answers to its own error type, which
 //! says here how to count it ([`UpstreamError`]).
 
+pub mod allowance;
 pub mod circuit;
 pub mod lenient;
 pub mod observe;

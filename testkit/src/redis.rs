@@ -11,19 +11,32 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 pub struct RedisServer {
     port: u16,
     log: PathBuf,
+    /// Arguments beyond the port and the no-persistence ones.
+    extra: Vec<String>,
     process: Option<Process>,
 }
 
 impl RedisServer {
     /// Starts a server on a free port, its output in `log`, and waits until it answers `PING`.
     pub async fn start(log: &Path) -> Res<Self> {
+        Self::start_on(free_port()?, log, Vec::new()).await
+    }
+
+    /// Starts a server on `port` with `extra` arguments and waits until it answers `PING`.
+    pub async fn start_on(port: u16, log: &Path, extra: Vec<String>) -> Res<Self> {
         let mut server = Self {
-            port: free_port()?,
+            port,
             log: log.to_owned(),
+            extra,
             process: None,
         };
         server.launch().await?;
         Ok(server)
+    }
+
+    /// The server's port.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// The value for `REDIS_URL`.
@@ -75,6 +88,7 @@ impl RedisServer {
         ]
         .iter()
         .map(|s| (*s).to_owned())
+        .chain(self.extra.iter().cloned())
         .collect();
         let mut process = Process::spawn(&program, &args, &BTreeMap::new(), &self.log)?;
         let port = self.port;

@@ -28,6 +28,17 @@ use url::Url;
 /// The longest a call waits for its token's budget before giving up without calling.
 const MAX_BUDGET_WAIT: Duration = Duration::from_secs(2);
 
+/// What Real-Debrid said of a token lately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// It answered a call made with it.
+    Accepted,
+    /// It refused it (`bad_token`).
+    Refused,
+    /// Nothing yet: made up, mistyped, or simply new.
+    Unknown,
+}
+
 /// A page of the user's torrents and the total count from `X-Total-Count`.
 #[derive(Debug, Clone)]
 pub struct TorrentPage {
@@ -178,6 +189,18 @@ impl RealDebrid {
         .await
     }
 
+    /// What Real-Debrid said of this token lately, on any instance.
+    pub async fn standing(&self, token: &DebridToken) -> Standing {
+        let token_hash = self.hasher.hash(token);
+        if self.shared.is_refused(&token_hash).await {
+            Standing::Refused
+        } else if self.shared.is_known(&token_hash).await {
+            Standing::Accepted
+        } else {
+            Standing::Unknown
+        }
+    }
+
     /// Whether Real-Debrid rate-limited this token lately, on any instance: its other answers
     /// (a 451 in particular) may then be penalties rather than verdicts.
     pub async fn recently_throttled(&self, token: &DebridToken) -> bool {
@@ -238,7 +261,11 @@ impl RealDebrid {
                 self.budget.answered(key);
                 self.shared.refuse(&token_hash).await;
             }
-            _ => self.budget.answered(key),
+            Ok(_) => {
+                self.budget.answered(key);
+                self.shared.accept(&token_hash).await;
+            }
+            Err(_) => self.budget.answered(key),
         }
         result
     }

@@ -19,6 +19,10 @@ const THROTTLED_FOR: Duration = Duration::from_secs(15 * 60);
 /// them. A user who fixes their token has a new token, so nothing waits on this.
 const REFUSED_FOR: Duration = Duration::from_secs(10 * 60);
 
+/// How long a token Real-Debrid accepted counts as known: calls for it skip the cap on new
+/// tokens (see `debrid/admission.rs`). Each accepted call extends it.
+const KNOWN_FOR: Duration = Duration::from_secs(24 * 3600);
+
 /// The counting window, and the calls allowed in it: 40 per 10 s is 240 a minute.
 const WINDOW: Duration = Duration::from_secs(10);
 const PER_WINDOW: u64 = 40;
@@ -33,6 +37,8 @@ pub struct SharedBudget {
     throttled: CacheFamily<bool, ()>,
     /// Tokens Real-Debrid refused in the last [`REFUSED_FOR`].
     refused: CacheFamily<bool, ()>,
+    /// Tokens Real-Debrid accepted in the last [`KNOWN_FOR`].
+    known: CacheFamily<bool, ()>,
 }
 
 impl SharedBudget {
@@ -50,6 +56,9 @@ impl SharedBudget {
             }),
             refused: cache.family("rd_refused_token", |_: &Result<bool, ()>| {
                 Policy::only_fresh(REFUSED_FOR)
+            }),
+            known: cache.family("rd_known_token", |_: &Result<bool, ()>| {
+                Policy::only_fresh(KNOWN_FOR)
             }),
         }
     }
@@ -91,6 +100,19 @@ impl SharedBudget {
     /// here, without a call, on every route.
     pub async fn is_refused(&self, token_hash: &str) -> bool {
         matches!(self.refused.peek(token_hash).await, Some(Ok(true)))
+    }
+
+    /// Remembers that Real-Debrid accepted the token, on every instance (written once per
+    /// front-tier lifetime, not on every call).
+    pub async fn accept(&self, token_hash: &str) {
+        if !self.is_known(token_hash).await {
+            self.known.put(token_hash, Ok(true)).await;
+        }
+    }
+
+    /// Whether Real-Debrid accepted the token in the last [`KNOWN_FOR`].
+    pub async fn is_known(&self, token_hash: &str) -> bool {
+        matches!(self.known.peek(token_hash).await, Some(Ok(true)))
     }
 
     /// Whether the token was rate-limited in the last [`THROTTLED_FOR`].

@@ -4,6 +4,8 @@
 mod app;
 mod app_freshness;
 mod app_outage;
+mod cluster;
+mod latency;
 mod outage;
 mod ready;
 mod shared;

@@ -77,7 +77,7 @@ async fn a_waiter_calls_the_source_itself_when_the_lock_is_never_released() {
     // A lock left by an instance that died mid-call.
     let mut connection = redis.connection().await;
     let _: () = redis::cmd("SET")
-        .arg("ferrio:v2:test:k:lock")
+        .arg("ferrio:v2:{test:k}:lock")
         .arg("dead-instance")
         .arg("PX")
         .arg(60_000)
@@ -111,7 +111,7 @@ async fn entries_expire_after_their_ttl() {
     family.get_or_fetch("k", source.fetch(numbered)).await.ok();
     let mut connection = redis.connection().await;
     let ttl: i64 = redis::cmd("PTTL")
-        .arg("ferrio:v2:test:k")
+        .arg("ferrio:v2:{test:k}")
         .query_async(&mut connection)
         .await
         .expect("PTTL");

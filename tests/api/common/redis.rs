@@ -14,6 +14,11 @@ impl RedisServer {
         Self(server.expect("redis-server starts (apt-get install redis-server)"))
     }
 
+    /// The server's port (for a proxy in front of it).
+    pub fn port(&self) -> u16 {
+        self.0.port()
+    }
+
     /// The URL to put in `REDIS_URL`.
     pub fn url(&self) -> String {
         self.0.url()

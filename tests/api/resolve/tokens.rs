@@ -42,3 +42,70 @@ async fn browsing_a_library_item_costs_a_call_not_one_per_request() {
     }
     assert!(rd.info_calls() <= 1, "{} info calls", rd.info_calls());
 }
+
+/// The config of a made-up token, different for each `n`.
+fn made_up(n: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"MADEUP{n:046}"}}"#))
+}
+
+/// A stream-list path of the movie for `config`.
+fn movie_list(config: &str) -> String {
+    format!("/{config}/stream/movie/{}.json", fixtures::MOVIE_ID)
+}
+
+#[tokio::test]
+async fn fifty_made_up_tokens_from_one_client_cost_at_most_ten_calls() {
+    let app = spawn_app().await;
+    let rd = &app.fakes.realdebrid;
+    // A real user on the same address, whose token Real-Debrid accepted.
+    let listed = app.get(&movie_list(&config(""))).await;
+    assert_eq!(listed.status().as_u16(), 200);
+    rd.reset_calls();
+    for n in 0..50 {
+        let path = if n % 2 == 0 {
+            movie_list(&made_up(n))
+        } else {
+            resolve_path(&made_up(n), fixtures::SHAWSHANK_MULTI, "-", None)
+        };
+        let status = app.get(&path).await.status().as_u16();
+        assert!(status == 200 || status == 302, "{path}: {status}");
+    }
+    assert_eq!(
+        rd.calls(),
+        9,
+        "ten new tokens an hour per address, the real user's among them"
+    );
+    let metrics = app.metrics().await.text().await.expect("metrics");
+    assert!(
+        metrics.contains(r#"ferrio_refusals_total{reason="rd_new_token_client"} 41"#),
+        "{metrics}"
+    );
+    // A token Real-Debrid already accepted is never held back by that cap.
+    let tap = resolve_path(&config(""), fixtures::SHAWSHANK_MULTI, "-", None);
+    assert!(
+        location(&app, &tap).await.contains("/dl/"),
+        "the real user still plays"
+    );
+}
+
+#[tokio::test]
+async fn new_tokens_from_every_client_together_are_capped() {
+    let app = crate::common::spawn_app_with(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "X-Test-Client".into());
+        env.insert("RD_NEW_TOKENS_PER_MINUTE".into(), "5".into());
+    })
+    .await;
+    let rd = &app.fakes.realdebrid;
+    for n in 0..20 {
+        // Each request from its own public address: only the cap on everyone applies.
+        let response = app
+            .client
+            .get(format!("{}{}", app.address, movie_list(&made_up(n))))
+            .header("X-Test-Client", format!("81.2.69.{n}"))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    assert_eq!(rd.calls(), 5);
+}

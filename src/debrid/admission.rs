@@ -1,0 +1,124 @@
+//! Which tokens may cost a Real-Debrid call. Anyone can put any string in a config, and each
+//! made-up token would be one call — from Ferrio's address, which Real-Debrid may block for
+//! sending many bad tokens, taking it away from every user. So a token Real-Debrid has not yet
+//! accepted (see [`Standing`]) is admitted only while its client's hourly allowance
+//! (`RD_NEW_TOKENS_PER_CLIENT_HOUR`) and everyone's per-minute one (`RD_NEW_TOKENS_PER_MINUTE`,
+//! counted across instances when they share Redis) last. What is counted is distinct tokens,
+//! not requests: an admitted token stays admitted for [`TRIAL`], so a new user's first burst
+//! of requests (Stremio sends several at once) spends one admission. A refused token costs nothing at all
+//! for ten minutes; an accepted one is never held back here. A token that is not admitted is
+//! treated as Real-Debrid being unavailable: the list still shows, without library evidence,
+//! and a tap plays the "unavailable" video.
+
+use super::realdebrid::{RdError, Standing};
+use crate::{
+    cache::Cache,
+    client_address::ClientKey,
+    metrics::Metrics,
+    protocol::config::DebridToken,
+    settings::RealDebrid as RealDebridSettings,
+    upstream::allowance::{Allowance, ClientBuckets, SharedBucket},
+};
+use moka::sync::Cache as Moka;
+use std::time::Duration;
+
+const MINUTE: Duration = Duration::from_secs(60);
+const HOUR: Duration = Duration::from_secs(3600);
+/// How long an admitted new token stays admitted: long enough for its first calls to end, by
+/// which time Real-Debrid has accepted or refused it.
+const TRIAL: Duration = MINUTE;
+/// Tokens on trial remembered at once; past it the oldest are forgotten (each then needs
+/// another admission, which the caps bound).
+const TRIALS_HELD: u64 = 10_000;
+
+/// The caps on new tokens. Cheap to clone.
+#[derive(Clone)]
+pub struct Admission {
+    /// Keyed token hashes admitted in the last [`TRIAL`].
+    on_trial: Moka<String, ()>,
+    per_client: ClientBuckets,
+    everyone: SharedBucket,
+    per_minute: u32,
+    cache: Cache,
+    metrics: Metrics,
+}
+
+impl Admission {
+    pub fn new(settings: &RealDebridSettings, cache: &Cache, metrics: Metrics) -> Self {
+        Self {
+            on_trial: Moka::builder()
+                .max_capacity(TRIALS_HELD)
+                .time_to_live(TRIAL)
+                .build(),
+            per_client: ClientBuckets::new(Allowance::per(
+                settings.new_tokens_per_client_hour,
+                HOUR,
+            )),
+            everyone: SharedBucket::new(Allowance::per(settings.new_tokens_per_minute, MINUTE)),
+            per_minute: settings.new_tokens_per_minute,
+            cache: cache.clone(),
+            metrics,
+        }
+    }
+
+    /// Whether calls may be made for a token of this standing from `client`: `Err(BadToken)`
+    /// for a token refused lately, `Err(TooManyRequests)` for a new token past a cap.
+    pub async fn admit(
+        &self,
+        token_hash: &str,
+        standing: Standing,
+        client: ClientKey,
+    ) -> Result<(), RdError> {
+        match standing {
+            Standing::Accepted => Ok(()),
+            Standing::Refused => {
+                self.metrics.refusal("rd_refused_token");
+                Err(RdError::BadToken)
+            }
+            Standing::Unknown if self.on_trial.contains_key(token_hash) => Ok(()),
+            Standing::Unknown => {
+                self.admit_new(client).await?;
+                self.on_trial.insert(token_hash.to_owned(), ());
+                Ok(())
+            }
+        }
+    }
+
+    async fn admit_new(&self, client: ClientKey) -> Result<(), RdError> {
+        let refusal = if !self.per_client.take(client) {
+            Some("rd_new_token_client")
+        } else if !self.everyone.take() || !self.within_shared_minute().await {
+            Some("rd_new_token_global")
+        } else {
+            None
+        };
+        match refusal {
+            Some(reason) => {
+                self.metrics.refusal(reason);
+                Err(RdError::TooManyRequests { retry_after: None })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Whether this minute's count across instances is within the cap; true without Redis
+    /// (each instance's own bucket is then the cap).
+    async fn within_shared_minute(&self) -> bool {
+        let minute = crate::clock::now_ms() / crate::clock::millis(MINUTE);
+        let count = self
+            .cache
+            .count_shared("rd_new_tokens", &minute.to_string(), MINUTE)
+            .await;
+        count.is_none_or(|count| count <= u64::from(self.per_minute))
+    }
+}
+
+impl super::Debrid {
+    /// Whether Real-Debrid calls may be made for `token` on behalf of `client` (see the module
+    /// documentation); every route that calls Real-Debrid with a user's token asks first.
+    pub async fn admit(&self, token: &DebridToken, client: ClientKey) -> Result<(), RdError> {
+        let standing = self.client.standing(token).await;
+        let token_hash = self.hasher.hash(token);
+        self.admission.admit(&token_hash, standing, client).await
+    }
+}
