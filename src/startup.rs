@@ -53,6 +53,7 @@ impl Application {
                     ErrorHandlers::new()
                         .handler(StatusCode::METHOD_NOT_ALLOWED, error::method_not_allowed),
                 )
+                .wrap(from_fn(routes::ops::vary_by_link_headers))
                 .wrap(from_fn(routes::ops::record_metrics))
                 .wrap(TracingLogger::<RedactedRootSpan>::new())
                 // Stremio's web app calls addons cross-origin: every answer allows any origin,

@@ -67,28 +67,71 @@ impl AppState {
             sources.clone(),
         );
         let catalogs = Catalogs::new(&settings, SourceHttp::new(http, metrics.clone()), &cache);
-        let hot = HotResponses::new(settings.server.hot_response_ttl, metrics.clone());
+        let memory = settings.cache.memory_shares();
+        let hot = HotResponses::new(
+            settings.server.hot_response_ttl,
+            memory.rendered,
+            metrics.clone(),
+        );
         Ok(Self {
             manifest: Manifest::base()?,
             sealer,
             metrics,
             cache,
-            pipeline: Pipeline::new(sources, debrid),
+            pipeline: Pipeline::new(sources, debrid, memory.prepared),
             catalogs,
             hot,
             settings,
         })
     }
 
-    /// The base of absolute links: `PUBLIC_URL`, or the scheme and host the request came to
-    /// (honouring `Forwarded` / `X-Forwarded-*` from a proxy such as Fly's).
-    pub fn base_url(&self, request: &HttpRequest) -> String {
-        match &self.settings.server.public_url {
-            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
-            None => {
-                let info = request.connection_info();
-                format!("{}://{}", info.scheme(), info.host())
-            }
+    /// The request headers answers depend on through their absolute links ([`Self::base_url`]):
+    /// none with `PUBLIC_URL`, else `Host` (and the forwarded ones when believed). Said in
+    /// `Vary`, so a shared cache never hands one host's links to another.
+    pub fn link_headers(&self) -> Option<&'static str> {
+        let server = &self.settings.server;
+        match (&server.public_url, server.trust_forwarded_host) {
+            (Some(_), _) => None,
+            (None, false) => Some("Host"),
+            (None, true) => Some("Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto"),
         }
+    }
+
+    /// The base of absolute links: `PUBLIC_URL`, or the scheme and host the request came to —
+    /// its own `Host`, or the proxy's forwarded one with `TRUST_FORWARDED_HOST` — held to
+    /// `PUBLIC_HOSTS` when set. A client cannot make Ferrio write links to a host of its
+    /// choosing, nor a cache key per made-up host.
+    pub fn base_url(&self, request: &HttpRequest) -> String {
+        let server = &self.settings.server;
+        if let Some(url) = &server.public_url {
+            return url.as_str().trim_end_matches('/').to_owned();
+        }
+        let info = request.connection_info();
+        let (scheme, host) = if server.trust_forwarded_host {
+            (info.scheme().to_owned(), info.host().to_ascii_lowercase())
+        } else {
+            let host = request
+                .headers()
+                .get(actix_web::http::header::HOST)
+                .and_then(|host| host.to_str().ok())
+                .or_else(|| {
+                    request
+                        .uri()
+                        .authority()
+                        .map(|authority| authority.as_str())
+                })
+                .unwrap_or("localhost");
+            let scheme = if request.app_config().secure() {
+                "https"
+            } else {
+                "http"
+            };
+            (scheme.to_owned(), host.to_ascii_lowercase())
+        };
+        let host = match server.public_hosts.first() {
+            Some(first) if !server.public_hosts.contains(&host) => first.clone(),
+            _ => host,
+        };
+        format!("{scheme}://{host}")
     }
 }

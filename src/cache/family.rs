@@ -56,19 +56,19 @@ pub(super) struct FamilyInner<T, E> {
     /// for `CACHE_LOCK_WAIT_MS`.
     pub lock_wait: Option<Duration>,
     flights: Mutex<HashMap<String, Flight<T, E>>>,
-    decoded: Decoded<Result<T, E>>,
+    /// Decoded values kept beside their bytes, for families whose values are large.
+    decoded: Option<Decoded<Result<T, E>>>,
 }
 
 impl<T: Storable, E: Storable> CacheFamily<T, E> {
     pub(super) fn new(cache: Cache, name: &'static str, policy: Box<PolicyFn<T, E>>) -> Self {
-        let decoded = Decoded::new(cache.inner.decoded_budget);
         let inner = FamilyInner {
             name,
             cache,
             policy,
             lock_wait: None,
             flights: Mutex::default(),
-            decoded,
+            decoded: None,
         };
         Self {
             inner: Arc::new(inner),
@@ -83,6 +83,17 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
     pub fn waiting_at_most(mut self, wait: Duration) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.lock_wait = Some(wait);
+        }
+        self
+    }
+
+    /// Keeps each key's last decoded value beside the bytes it came from, within the family's
+    /// share of the memory budget: for families of large values read on every request (the
+    /// sources' answers), whose decoding would cost more than the rest of a warm request. At
+    /// most [`DECODING_FAMILIES`](super) families may; set it where the family is made.
+    pub fn keeping_decoded(mut self) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.decoded = Some(Decoded::new(inner.cache.inner.decoded_budget));
         }
         self
     }
@@ -185,15 +196,18 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
     /// The value of the entry of `key`, decoded once per stored version; an undecodable one
     /// (another build's format) counts as absent.
     pub fn read(&self, key: &str, entry: &Envelope) -> Option<Result<T, E>> {
-        self.decoded
-            .get_or_decode(key, entry, || match entry.decode() {
-                Ok(value) => Some(value),
-                Err(error) => {
-                    tracing::debug!(family = self.name, %error, "unreadable cache entry");
-                    self.event("unreadable");
-                    None
-                }
-            })
+        let decode = || match entry.decode() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                tracing::debug!(family = self.name, %error, "unreadable cache entry");
+                self.event("unreadable");
+                None
+            }
+        };
+        match &self.decoded {
+            Some(decoded) => decoded.get_or_decode(key, entry, decode),
+            None => decode(),
+        }
     }
 
     fn lock_flights(&self) -> MutexGuard<'_, HashMap<String, Flight<T, E>>> {

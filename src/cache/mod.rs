@@ -1,6 +1,7 @@
 //! Ferrio's memory: one cache interface over two backends.
 //!
-//! Without `REDIS_URL` the cache is in process (`moka`, bounded by `CACHE_MEMORY_MB`). With it,
+//! Without `REDIS_URL` the cache is in process (`moka`, bounded by its share of
+//! `CACHE_MEMORY_MB`). With it,
 //! instances share Redis, and a small in-process tier in front of it (entries live there
 //! `CACHE_FRONT_TTL_MS`) spares hot keys the round trip. Redis is never a cause of failure: a
 //! failed or slow operation (bounded by `REDIS_TIMEOUT_MS`) is a miss, Redis is then skipped
@@ -49,9 +50,9 @@ use redis::RedisTier;
 use std::sync::Arc;
 use store::Store;
 
-/// The decoded values of one family may take this fraction of `CACHE_MEMORY_MB` (a family
-/// holds a few thousand hot entries at most; the big ones are the three sources').
-const DECODED_SHARE: u64 = 8;
+/// Families that keep their decoded values ([`CacheFamily::keeping_decoded`]): the three
+/// sources' answers and the catalog pages. Each gets this fraction of the decoded share.
+const DECODING_FAMILIES: u64 = 4;
 
 /// What `/readyz` reports about the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +73,7 @@ pub struct Cache {
 
 struct CacheInner {
     store: Store,
-    /// Each family's share of memory for decoded values.
+    /// The share of memory for decoded values of each family that keeps them.
     decoded_budget: u64,
     locks: LockOptions,
     hasher: TokenHasher,
@@ -94,9 +95,9 @@ impl Cache {
             }
             None => None,
         };
-        let memory = MemoryTier::new(options.memory_bytes);
+        let memory = MemoryTier::new(options.memory.store);
         let inner = CacheInner {
-            decoded_budget: options.memory_bytes / DECODED_SHARE,
+            decoded_budget: options.memory.decoded / DECODING_FAMILIES,
             store: Store::new(memory, redis, options.front_ttl),
             locks: options.locks,
             hasher: TokenHasher::new(settings.server.config_secret.as_ref()),

@@ -4,7 +4,10 @@ use super::{
     connection::{Budgets, RedisTarget},
     redis::RedisOptions,
 };
-use crate::{clock::millis, settings::CacheSettings};
+use crate::{
+    clock::millis,
+    settings::{CacheSettings, MemoryShares},
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
@@ -29,7 +32,7 @@ pub(crate) struct LockOptions {
 pub(crate) struct CacheOptions {
     /// `None` without Redis.
     pub redis: Option<RedisOptions>,
-    pub memory_bytes: u64,
+    pub memory: MemoryShares,
     pub front_ttl: Duration,
     pub locks: LockOptions,
 }
@@ -66,7 +69,7 @@ impl CacheOptions {
         });
         Ok(Self {
             redis,
-            memory_bytes: settings.memory_mb.saturating_mul(1 << 20),
+            memory: settings.memory_shares(),
             front_ttl: settings.front_ttl,
             locks: LockOptions {
                 ttl: settings.lock_ttl,

@@ -57,8 +57,8 @@ pub struct YtsPages {
 impl YtsPages {
     /// Pages fresh for `ttl`.
     pub fn new(client: YtsClient, cache: &Cache, ttl: Duration) -> Self {
-        let pages =
-            cache.family(
+        let pages = cache
+            .family(
                 "yts_catalog",
                 move |result: &Result<Page, SourceError>| match result {
                     Ok(page) if page.items.is_empty() => Policy::only_fresh(EMPTY_TTL),
@@ -69,7 +69,8 @@ impl YtsPages {
                     },
                     Err(_) => Policy::only_fresh(FAILURE_TTL),
                 },
-            );
+            )
+            .keeping_decoded();
         Self {
             client: Arc::new(client),
             pages,

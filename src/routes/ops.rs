@@ -67,6 +67,24 @@ pub async fn metrics(request: HttpRequest, state: web::Data<AppState>) -> HttpRe
         .body(state.metrics.render())
 }
 
+/// Middleware (for `from_fn`) adding the headers links depend on to `Vary` (after what CORS
+/// put there).
+pub async fn vary_by_link_headers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let headers = request
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.link_headers());
+    let mut response = next.call(request).await?;
+    if let Some(headers) = headers {
+        response
+            .headers_mut()
+            .append(header::VARY, header::HeaderValue::from_static(headers));
+    }
+    Ok(response)
+}
+
 /// Middleware (for `from_fn`) counting every request by route pattern, method and status.
 pub async fn record_metrics(
     request: ServiceRequest,

@@ -35,12 +35,16 @@ pub async fn stream(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let base_url = state.base_url(&request);
-    let key = format!("{base_url}{}", request.uri());
+    let path = resource_path(&request)?;
+    // The answer is a function of these alone: its links carry the base URL and the config
+    // segment as the user installed it. Not of the query string, nor of how the path was
+    // percent-encoded, so neither can add entries.
+    let segment = config_segment(&request).unwrap_or_default();
+    let key = format!("{base_url}\n{segment}\n{}\n{}", path.media_type, path.id);
     if let Some(answer) = state.hot.get(&key).await {
         return Ok(rendered(answer));
     }
     let config = RequestConfig::of(&request)?.or_default();
-    let path = resource_path(&request)?;
     let library = path.media_type == library_id::MEDIA_TYPE;
     let video = if library {
         None
@@ -49,7 +53,7 @@ pub async fn stream(
     };
     let links = LinkBase {
         base_url: &base_url,
-        config_segment: config_segment(&request).unwrap_or_default(),
+        config_segment: segment,
     };
     let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
     // Boxed: the pipeline's future is large, and moving it around costs every request.

@@ -19,6 +19,13 @@ pub(super) struct Env {
     /// `PUBLIC_URL`: base of absolute links (resolve URLs, install links). Without it the
     /// request's scheme and `Host` are used.
     pub public_url: Option<Url>,
+    /// `PUBLIC_HOSTS`: without `PUBLIC_URL`, the comma-separated hosts (`name` or `name:port`)
+    /// links may name; a request for any other host gets links to the first. Unset, any `Host`.
+    pub public_hosts: Option<String>,
+    /// `TRUST_FORWARDED_HOST`: without `PUBLIC_URL`, take the scheme and host from the proxy's
+    /// `Forwarded` / `X-Forwarded-Proto` / `X-Forwarded-Host` headers instead of the request's
+    /// own. Only behind a proxy that sets them.
+    pub trust_forwarded_host: bool,
     /// `CLIENT_IP_HEADER`: the header the proxy in front of Ferrio sets to the viewer's address
     /// (`Fly-Client-IP`, or `X-Forwarded-For`, whose last entry is then used). Unset, the peer
     /// address of the connection is the viewer's.
@@ -69,7 +76,8 @@ pub(super) struct Env {
     pub redis_failures_to_outage: u32,
     /// `REDIS_RETRY_MS`: how often an unreachable Redis is probed until it answers again.
     pub redis_retry_ms: u64,
-    /// `CACHE_MEMORY_MB`: bound of the in-process cache tier, in MiB.
+    /// `CACHE_MEMORY_MB`: the in-process memory budget, in MiB: the cache tier, decoded values,
+    /// prepared releases and rendered answers together.
     pub cache_memory_mb: u64,
     /// `CACHE_FRONT_TTL_MS`: how long the in-process tier in front of Redis keeps an entry.
     pub cache_front_ttl_ms: u64,
@@ -126,6 +134,8 @@ impl Default for Env {
             host: "127.0.0.1".into(),
             port: 7000,
             public_url: None,
+            public_hosts: None,
+            trust_forwarded_host: false,
             client_ip_header: None,
             redis_url: None,
             redis_cluster_urls: None,
@@ -146,7 +156,7 @@ impl Default for Env {
             redis_connect_timeout_ms: 1_000,
             redis_failures_to_outage: 3,
             redis_retry_ms: 1_000,
-            cache_memory_mb: 256,
+            cache_memory_mb: 128,
             cache_front_ttl_ms: 2_000,
             cache_lock_ttl_ms: 10_000,
             cache_lock_wait_ms: 5_000,

@@ -42,6 +42,10 @@ pub struct Server {
     pub port: u16,
     /// Base of absolute links; without it the request's scheme and `Host`.
     pub public_url: Option<Url>,
+    /// Without `public_url`, the hosts links may name (lowercase); empty for any.
+    pub public_hosts: Vec<String>,
+    /// Without `public_url`, whether the proxy's forwarded scheme and host are believed.
+    pub trust_forwarded_host: bool,
     /// The header the proxy in front of Ferrio sets to the viewer's address.
     pub client_ip_header: Option<String>,
     /// Seals configs when set.
@@ -86,6 +90,22 @@ pub struct RealDebrid {
     pub new_tokens_per_minute: u32,
 }
 
+/// How the in-process memory budget (`CACHE_MEMORY_MB`) is shared, in bytes. Every in-process
+/// cache is weighed in bytes against its share, so the budget bounds them all together; the
+/// rule the README gives for sizing a VM follows from it (RSS stays under about 48 MiB plus
+/// 1.5 times the budget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryShares {
+    /// The in-process cache tier (entries' encoded bytes): half.
+    pub store: u64,
+    /// Decoded values kept beside them (the sources' answers and catalog pages): a quarter.
+    pub decoded: u64,
+    /// Prepared releases of recently asked videos: an eighth.
+    pub prepared: u64,
+    /// Rendered stream lists: an eighth.
+    pub rendered: u64,
+}
+
 /// The cache: Redis, the in-process tier, single-flight and the sources' lifetimes.
 #[derive(Debug, Clone)]
 pub struct CacheSettings {
@@ -110,6 +130,19 @@ pub struct CacheSettings {
     pub torrentio_ttl: Duration,
     pub torrentio_empty_ttl: Duration,
     pub dmm_token_margin: Duration,
+}
+
+impl CacheSettings {
+    /// The shares of the memory budget.
+    pub fn memory_shares(&self) -> MemoryShares {
+        let total = self.memory_mb.saturating_mul(1 << 20);
+        MemoryShares {
+            store: total / 2,
+            decoded: total / 4,
+            prepared: total / 8,
+            rendered: total / 8,
+        }
+    }
 }
 
 /// A setting that could not be read; the message names the variable.
@@ -195,6 +228,14 @@ impl From<Env> for Settings {
                 host: env.host,
                 port: env.port,
                 public_url: env.public_url,
+                public_hosts: env
+                    .public_hosts
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|host| host.trim().to_ascii_lowercase())
+                    .filter(|host| !host.is_empty())
+                    .collect(),
+                trust_forwarded_host: env.trust_forwarded_host,
                 client_ip_header: env.client_ip_header,
                 config_secret: env.config_secret,
                 metrics_token: env.metrics_token,

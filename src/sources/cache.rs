@@ -24,7 +24,9 @@ impl SourceCache {
     pub fn new(cache: &Cache, ttls: &SourceTtls) -> Self {
         let family = |source: SourceId| {
             let ttls = ttls.clone();
-            cache.family(source.as_str(), move |result| ttls.policy(source, result))
+            cache
+                .family(source.as_str(), move |result| ttls.policy(source, result))
+                .keeping_decoded()
         };
         Self {
             dmm: family(SourceId::Dmm),

@@ -2,8 +2,9 @@
 //! title opens and again when it comes back to it, players retry, and a popular title is
 //! asked by many users with the same config. Rendered answers are kept in process for a few
 //! seconds, so such a request costs a lookup instead of a merge, a ranking and a
-//! serialisation. The key is a digest of the request path: the path carries the user's
-//! config and token, which must not be kept as a key.
+//! serialisation. The key is a digest of what the answer depends on (the decoded request: base
+//! URL, config segment, type and id; see `routes/resources.rs`): it carries the user's config
+//! and token, which must not be kept as a key.
 
 use crate::{metrics::Metrics, protocol::response::Rendered};
 use sha2::{Digest, Sha256};
@@ -11,10 +12,6 @@ use std::{future::Future, time::Duration};
 
 /// The metrics label of this cache.
 const FAMILY: &str = "hot_response";
-/// Bytes of rendered answers kept at most. Weighed in bytes, not entries: a list of 500
-/// streams is half a megabyte, and on a public instance every user's config is a key of its
-/// own.
-const MAX_BYTES: u64 = 32 << 20;
 
 /// Rendered answers by request. Cheap to clone; disabled with a zero TTL.
 #[derive(Clone)]
@@ -24,12 +21,14 @@ pub struct HotResponses {
 }
 
 impl HotResponses {
-    /// Keeps answers for `ttl`; zero keeps nothing. Hits and misses are counted as the
+    /// Keeps answers for `ttl`, weighing `max_bytes` at most — in bytes, not entries: a list
+    /// of 500 streams is half a megabyte, and on a public instance every user's config is a
+    /// key of its own. A zero TTL keeps nothing. Hits and misses are counted as the
     /// `hot_response` cache family.
-    pub fn new(ttl: Duration, metrics: Metrics) -> Self {
+    pub fn new(ttl: Duration, max_bytes: u64, metrics: Metrics) -> Self {
         let answers = (!ttl.is_zero()).then(|| {
             moka::future::Cache::builder()
-                .max_capacity(MAX_BYTES)
+                .max_capacity(max_bytes)
                 .weigher(|_: &[u8; 32], rendered: &Rendered| {
                     u32::try_from(rendered.body.len() + 32).unwrap_or(u32::MAX)
                 })
@@ -39,24 +38,24 @@ impl HotResponses {
         Self { answers, metrics }
     }
 
-    /// The answer rendered for `path` within the TTL, if any. Looked up before anything else
+    /// The answer rendered for `request` within the TTL, if any. Looked up before anything else
     /// of the request is decoded: an answer is only kept once its request was valid.
-    pub async fn get(&self, path: &str) -> Option<Rendered> {
-        let rendered = self.answers.as_ref()?.get(&key(path)).await;
+    pub async fn get(&self, request: &str) -> Option<Rendered> {
+        let rendered = self.answers.as_ref()?.get(&key(request)).await;
         self.metrics
             .cache_event(FAMILY, if rendered.is_some() { "hit" } else { "miss" });
         rendered
     }
 
-    /// `render`'s answer, kept for `path` (rendered once for concurrent callers of one path).
-    pub async fn render<F>(&self, path: &str, render: F) -> Rendered
+    /// `render`'s answer, kept for `request` (rendered once for its concurrent callers).
+    pub async fn render<F>(&self, request: &str, render: F) -> Rendered
     where
         F: Future<Output = Rendered>,
     {
         let Some(answers) = &self.answers else {
             return render.await;
         };
-        let key = key(path);
+        let key = key(request);
         let rendered = answers.get_with(key, render).await;
         if rendered.policy.never_kept() || rendered.policy.is_empty_list() {
             // An answer that may not be cached is shared with the requests that arrived while
@@ -68,6 +67,6 @@ impl HotResponses {
     }
 }
 
-fn key(path: &str) -> [u8; 32] {
-    Sha256::digest(path).into()
+fn key(request: &str) -> [u8; 32] {
+    Sha256::digest(request).into()
 }

@@ -54,12 +54,13 @@ impl From<Vec<Stream>> for Listing {
 }
 
 impl Pipeline {
-    /// The pipeline over the sources and Real-Debrid.
-    pub fn new(sources: Sources, debrid: Debrid) -> Self {
+    /// The pipeline over the sources and Real-Debrid, keeping prepared releases within
+    /// `prepared_bytes`.
+    pub fn new(sources: Sources, debrid: Debrid, prepared_bytes: u64) -> Self {
         Self {
             sources,
             debrid,
-            prepared: Prepared::new(),
+            prepared: Prepared::new(prepared_bytes),
         }
     }
 

@@ -12,9 +12,10 @@ use moka::sync::Cache as Moka;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Releases kept at most, over all videos: a few hundred popular titles. The releases share
-/// their candidates with the source answers in the cache; what is kept here is their facts.
-const MAX_RELEASES: u64 = 100_000;
+/// What one prepared release is taken to weigh: its facts and their strings (the candidate is
+/// shared with the source answers in the cache and weighed there).
+const RELEASE_BYTES: usize =
+    std::mem::size_of::<Release>() + std::mem::size_of::<ranking::ReleaseInfo>() + 128;
 
 /// One video's prepared releases and the answers they were prepared from.
 struct Entry {
@@ -29,11 +30,13 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    pub fn new() -> Self {
+    /// Keeps prepared releases weighing `max_bytes` at most.
+    pub fn new(max_bytes: u64) -> Self {
         let entries = Moka::builder()
-            .max_capacity(MAX_RELEASES)
-            .weigher(|_: &String, entry: &Arc<Entry>| {
-                u32::try_from(entry.releases.len().max(1)).unwrap_or(u32::MAX)
+            .max_capacity(max_bytes)
+            .weigher(|key: &String, entry: &Arc<Entry>| {
+                let bytes = key.len() + entry.releases.len().max(1) * RELEASE_BYTES;
+                u32::try_from(bytes).unwrap_or(u32::MAX)
             })
             .build();
         Self { entries }
@@ -93,7 +96,7 @@ mod tests {
 
     #[test]
     fn the_same_answers_are_prepared_once_and_new_answers_again() {
-        let prepared = Prepared::new();
+        let prepared = Prepared::new(1 << 20);
         let video = VideoId::parse("movie", "tt0111161").expect("id");
         let sources = BTreeSet::from([SourceId::Dmm]);
         let cached = answer(&["Movie.2019.1080p.BluRay", "Movie.2019.720p.WEB"]);

@@ -341,6 +341,93 @@ async fn a_stream_list_asked_again_within_seconds_is_served_as_rendered() {
 }
 
 #[tokio::test]
+async fn query_strings_and_path_encodings_share_one_rendered_answer() {
+    let app = spawn_app_with(|env| {
+        env.insert("HOT_RESPONSE_TTL_MS".into(), "60000".into());
+    })
+    .await;
+    let first = app.get_json("/stream/movie/tt0111161.json", 200).await;
+    for variant in [
+        "/stream/movie/tt0111161.json?n=1",
+        "/stream/movie/tt0111161.json?n=2&x=y",
+        "/stream/movie/%74t0111161.json",
+    ] {
+        assert_eq!(app.get_json(variant, 200).await, first, "{variant}");
+    }
+    let metrics = app.metrics().await.text().await.expect("text");
+    assert!(
+        metrics.contains(r#"ferrio_cache_events_total{event="hit",family="hot_response"} 3"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"ferrio_cache_events_total{event="miss",family="hot_response"} 1"#),
+        "one entry, however the request was spelt: {metrics}"
+    );
+}
+
+/// The manifest's logo URL as answered for `host`, with `forwarded` as `X-Forwarded-Host`.
+async fn logo_for(app: &crate::common::TestApp, host: &str, forwarded: &str) -> (String, String) {
+    let response = app
+        .client
+        .get(format!("{}/manifest.json", app.address))
+        .header("Host", host)
+        .header("X-Forwarded-Host", forwarded)
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .expect("answered");
+    let vary = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let manifest: Value = response.json().await.expect("JSON");
+    (
+        manifest["logo"].as_str().unwrap_or_default().to_owned(),
+        vary,
+    )
+}
+
+#[tokio::test]
+async fn links_name_an_allowed_host_and_forwarded_headers_only_when_trusted() {
+    let app = spawn_app_with(|env| {
+        env.insert(
+            "PUBLIC_HOSTS".into(),
+            "ferrio.example, alt.example:8443".into(),
+        );
+    })
+    .await;
+    let (logo, vary) = logo_for(&app, "alt.example:8443", "evil.example").await;
+    assert_eq!(logo, "http://alt.example:8443/static/logo.png");
+    assert!(vary.contains("Host"), "{vary}");
+    let (logo, _) = logo_for(&app, "evil.example", "evil.example").await;
+    assert_eq!(
+        logo, "http://ferrio.example/static/logo.png",
+        "the first allowed host"
+    );
+
+    let trusting = spawn_app_with(|env| {
+        env.insert("TRUST_FORWARDED_HOST".into(), "true".into());
+    })
+    .await;
+    let (logo, vary) = logo_for(&trusting, "inner:8080", "ferrio.example").await;
+    assert_eq!(logo, "https://ferrio.example/static/logo.png");
+    assert!(vary.contains("X-Forwarded-Host"), "{vary}");
+
+    let fixed = spawn_app_with(|env| {
+        env.insert("PUBLIC_URL".into(), "https://ferrio.example".into());
+    })
+    .await;
+    let (_, vary) = logo_for(&fixed, "anything.example", "evil.example").await;
+    assert!(
+        !vary.contains("Host"),
+        "links do not depend on the host: {vary}"
+    );
+}
+
+#[tokio::test]
 async fn metrics_answer_only_the_bearer_of_the_metrics_token_when_one_is_set() {
     let app = spawn_app_with(|env| {
         env.insert("METRICS_TOKEN".into(), "scrape-me-0123456789".into());
