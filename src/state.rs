@@ -66,7 +66,12 @@ impl AppState {
             metrics.clone(),
             sources.clone(),
         );
-        let catalogs = Catalogs::new(&settings, SourceHttp::new(http, metrics.clone()), &cache);
+        let catalogs = Catalogs::new(
+            &settings,
+            SourceHttp::new(http, metrics.clone()),
+            &cache,
+            sources.limits(),
+        );
         let memory = settings.cache.memory_shares();
         let hot = HotResponses::new(
             settings.server.hot_response_ttl,

@@ -10,9 +10,10 @@ mod yts_pages;
 
 use crate::{
     cache::Cache,
+    client_address::ClientKey,
     protocol::{config::CatalogId, meta::MetaPreview, request::Extra},
     settings::Settings,
-    sources::{ListMovies, OrderBy, SortBy, SourceHttp, YtsClient},
+    sources::{ListMovies, OrderBy, SortBy, SourceHttp, YtsClient, limits::ClientLimits},
 };
 use yts_pages::{Item, YtsPages};
 
@@ -33,18 +34,24 @@ pub struct Catalogs {
 }
 
 impl Catalogs {
-    /// The catalogs over their own YTS client on the shared HTTP pool, cached in `cache`.
-    pub fn new(settings: &Settings, http: SourceHttp, cache: &Cache) -> Self {
+    /// The catalogs over their own YTS client on the shared HTTP pool, cached in `cache`,
+    /// their calls charged to the clients' allowances in `limits` (the sources').
+    pub fn new(settings: &Settings, http: SourceHttp, cache: &Cache, limits: ClientLimits) -> Self {
         let upstreams = &settings.upstreams;
         let client = YtsClient::new(http, upstreams.yts_url.clone(), upstreams.source_timeout);
         Self {
-            pages: YtsPages::new(client, cache, upstreams.catalog_ttl),
+            pages: YtsPages::new(client, cache, upstreams.catalog_ttl, limits),
         }
     }
 
     /// One Stremio page of `catalog`. A YTS failure gives the stale page when there is one and
     /// an empty list otherwise.
-    pub async fn page(&self, catalog: CatalogId, extra: &Extra) -> Vec<MetaPreview> {
+    pub async fn page(
+        &self,
+        catalog: CatalogId,
+        extra: &Extra,
+        client: ClientKey,
+    ) -> Vec<MetaPreview> {
         if extra.skip > MAX_SKIP {
             // Past any catalog's real end: an empty page, without asking YTS for pages nobody
             // scrolls to.
@@ -54,9 +61,10 @@ impl Catalogs {
         let skip = u64::from(extra.skip);
         let first = skip / YTS_PAGE + 1;
         let last = (skip + STREMIO_PAGE - 1) / YTS_PAGE + 1;
-        let pages =
-            futures::future::join_all((first..=last).map(|page| self.pages.get(&query, page)))
-                .await;
+        let pages = futures::future::join_all(
+            (first..=last).map(|page| self.pages.get(&query, page, client)),
+        )
+        .await;
         let total = pages.iter().map(|page| page.total).max().unwrap_or(0);
         let offset = usize::try_from(skip % YTS_PAGE).unwrap_or(0);
         let mut playable: Vec<Item> = pages
@@ -75,7 +83,7 @@ impl Catalogs {
         {
             playable.extend(
                 self.pages
-                    .get(&query, next)
+                    .get(&query, next, client)
                     .await
                     .items
                     .into_iter()

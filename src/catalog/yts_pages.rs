@@ -5,7 +5,9 @@
 use crate::upstream::UpstreamError;
 use crate::{
     cache::{Cache, CacheFamily, Policy},
-    sources::{ListMovies, MoviePage, SourceError, YtsClient, YtsMovie},
+    client_address::ClientKey,
+    protocol::config::SourceId,
+    sources::{ListMovies, MoviePage, SourceError, YtsClient, YtsMovie, limits::ClientLimits},
 };
 use serde::{Deserialize, Serialize};
 use std::{sync::Arc, time::Duration};
@@ -52,11 +54,13 @@ pub struct Page {
 pub struct YtsPages {
     client: Arc<YtsClient>,
     pages: CacheFamily<Page, SourceError>,
+    /// A page not in the cache is one YTS call, charged to the client like a source's.
+    limits: ClientLimits,
 }
 
 impl YtsPages {
-    /// Pages fresh for `ttl`.
-    pub fn new(client: YtsClient, cache: &Cache, ttl: Duration) -> Self {
+    /// Pages fresh for `ttl`, their calls charged to `limits`.
+    pub fn new(client: YtsClient, cache: &Cache, ttl: Duration, limits: ClientLimits) -> Self {
         let pages = cache
             .family(
                 "yts_catalog",
@@ -67,6 +71,8 @@ impl YtsPages {
                         stale: STALE_FOR,
                         stale_if_error: STALE_IF_ERROR,
                     },
+                    // Refused here, not failed upstream: nothing was learnt of the page.
+                    Err(SourceError::Throttled) => Policy::only_fresh(Duration::ZERO),
                     Err(_) => Policy::only_fresh(FAILURE_TTL),
                 },
             )
@@ -74,20 +80,27 @@ impl YtsPages {
         Self {
             client: Arc::new(client),
             pages,
+            limits,
         }
     }
 
-    /// Page `page` (1-based) of `query`; a failure with nothing stale to serve is an empty page.
-    pub async fn get(&self, query: &ListMovies, page: u64) -> Page {
+    /// Page `page` (1-based) of `query` for `client`; a failure with nothing stale to serve
+    /// (or a client past its allowance) is an empty page.
+    pub async fn get(&self, query: &ListMovies, page: u64, client: ClientKey) -> Page {
         let query = ListMovies {
             page: Some(u32::try_from(page).unwrap_or(u32::MAX)),
             ..query.clone()
         };
         let key = key(&query);
-        let client = Arc::clone(&self.client);
+        let (yts, limits) = (Arc::clone(&self.client), self.limits.clone());
         let fetch = move || {
-            let (client, query) = (Arc::clone(&client), query.clone());
-            async move { client.list_movies(&query).await.map(Page::from) }
+            let (yts, query, limits) = (Arc::clone(&yts), query.clone(), limits.clone());
+            async move {
+                let _allowed = limits
+                    .allow(client, SourceId::Yts)
+                    .ok_or(SourceError::Throttled)?;
+                yts.list_movies(&query).await.map(Page::from)
+            }
         };
         match self.pages.get_or_fetch(&key, fetch).await {
             Ok(page) => page,

@@ -19,7 +19,7 @@ use crate::{
     settings::RealDebrid as RealDebridSettings,
     upstream::allowance::{Allowance, ClientBuckets, SharedBucket},
 };
-use moka::sync::Cache as Moka;
+use moka::future::Cache as Moka;
 use std::time::Duration;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -75,12 +75,13 @@ impl Admission {
                 self.metrics.refusal("rd_refused_token");
                 Err(RdError::BadToken)
             }
-            Standing::Unknown if self.on_trial.contains_key(token_hash) => Ok(()),
-            Standing::Unknown => {
-                self.admit_new(client).await?;
-                self.on_trial.insert(token_hash.to_owned(), ());
-                Ok(())
-            }
+            // Concurrent requests with one new token (a new user's first burst) wait for one
+            // admission between them; a refusal is not remembered.
+            Standing::Unknown => self
+                .on_trial
+                .try_get_with(token_hash.to_owned(), self.admit_new(client))
+                .await
+                .map_err(|refused| (*refused).clone()),
         }
     }
 

@@ -128,7 +128,8 @@ pub async fn catalog(
             "this catalog is turned off in the config",
         ));
     }
-    let metas = state.catalogs.page(id, &path.extra).await;
+    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
+    let metas = state.catalogs.page(id, &path.extra, client).await;
     let policy = if metas.is_empty() {
         CachePolicy::EMPTY
     } else {

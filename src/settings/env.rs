@@ -62,6 +62,9 @@ pub(super) struct Env {
     pub client_fetch_burst: u32,
     /// `CLIENT_FETCHES_PER_MINUTE`: and then per minute.
     pub client_fetches_per_minute: u32,
+    /// `TORRENTIO_DAILY_QUOTA`: Torrentio calls Ferrio makes per UTC day, all users together
+    /// (Torrentio allows about 5,000 per address); requests without a debrid token stop at 80 %.
+    pub torrentio_daily_quota: u64,
     /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
     pub dmm_min_interval_ms: u64,
 
@@ -150,6 +153,7 @@ impl Default for Env {
             source_timeout_ms: 4_000,
             dmm_min_interval_ms: 2_000,
             imdb_id_max: 60_000_000,
+            torrentio_daily_quota: 4_500,
             client_fetch_burst: 30,
             client_fetches_per_minute: 30,
             redis_timeout_ms: 250,

@@ -73,6 +73,8 @@ pub struct Upstreams {
     pub catalog_ttl: Duration,
     /// The highest IMDb id number worth asking a source about.
     pub imdb_id_max: u64,
+    /// Torrentio calls per UTC day, all users together.
+    pub torrentio_daily_quota: u64,
     /// Source calls one client may cause at once, and then per minute.
     pub client_fetch_burst: u32,
     pub client_fetches_per_minute: u32,
@@ -251,6 +253,7 @@ impl From<Env> for Settings {
                 dmm_min_interval: ms(env.dmm_min_interval_ms),
                 catalog_ttl: secs(env.catalog_ttl_secs),
                 imdb_id_max: env.imdb_id_max,
+                torrentio_daily_quota: env.torrentio_daily_quota,
                 client_fetch_burst: env.client_fetch_burst,
                 client_fetches_per_minute: env.client_fetches_per_minute,
             },

@@ -4,10 +4,13 @@ use super::{
     Candidate, DmmClient, SourceAnswer, SourceCache, SourceError, SourceHttp, SourceTtls,
     TorrentioClient, YtsClient,
 };
-use super::{gathered::Gathered, limits::ClientLimits};
+use super::{
+    gathered::Gathered,
+    limits::{Asker, ClientLimits},
+    quota::DailyQuota,
+};
 use crate::{
     cache::Cache,
-    client_address::ClientKey,
     metrics::Metrics,
     protocol::{
         config::SourceId,
@@ -41,6 +44,7 @@ struct Inner {
     cache: SourceCache,
     metrics: Metrics,
     limits: ClientLimits,
+    torrentio_quota: DailyQuota,
     imdb_id_max: u64,
 }
 
@@ -76,6 +80,12 @@ impl Sources {
                 },
                 metrics.clone(),
             ),
+            torrentio_quota: DailyQuota::new(
+                "torrentio",
+                upstreams.torrentio_daily_quota,
+                cache,
+                metrics.clone(),
+            ),
             imdb_id_max: upstreams.imdb_id_max,
             metrics: metrics.clone(),
         };
@@ -85,14 +95,14 @@ impl Sources {
     }
 
     /// Asks one source about one video, through its circuit breaker and charged to `client`'s
-    /// allowance ([`ClientLimits`]; a client past it is answered [`SourceError::Throttled`],
-    /// which is not cached). This is the unit a cache wraps: its answer does not depend on the
-    /// user's config.
+    /// allowance ([`ClientLimits`]) and, for Torrentio, to the day's quota ([`DailyQuota`]); a
+    /// call past either is answered [`SourceError::Throttled`], which is not cached. This is
+    /// the unit a cache wraps: its answer does not depend on the user's config.
     async fn fetch(
         &self,
         source: SourceId,
         video: &VideoId,
-        client: ClientKey,
+        asker: Asker,
     ) -> Result<SourceAnswer, SourceError> {
         let inner = &self.inner;
         let call = match (source, video) {
@@ -105,8 +115,11 @@ impl Sources {
         // Held while the call runs: a DMM search counts as pending until it ends.
         let _allowed = inner
             .limits
-            .allow(client, source)
+            .allow(asker.client, source)
             .ok_or(SourceError::Throttled)?;
+        if source == SourceId::Torrentio && !inner.torrentio_quota.spend(asker.anonymous).await {
+            return Err(SourceError::Throttled);
+        }
         let answer = inner
             .circuit(source)
             .call(|| SourceError::CircuitOpen, call)
@@ -121,12 +134,12 @@ impl Sources {
         &self,
         source: SourceId,
         video: &VideoId,
-        client: ClientKey,
+        asker: Asker,
     ) -> Result<SourceAnswer, SourceError> {
         let (sources, owned) = (self.clone(), video.clone());
         let fetch = move || {
             let (sources, video) = (sources.clone(), owned.clone());
-            async move { sources.fetch(source, &video, client).await }
+            async move { sources.fetch(source, &video, asker).await }
         };
         self.inner.cache.get_or_fetch(source, video, fetch).await
     }
@@ -142,7 +155,7 @@ impl Sources {
         &self,
         video: &VideoId,
         enabled: &BTreeSet<SourceId>,
-        client: ClientKey,
+        asker: Asker,
     ) -> Gathered {
         if video.imdb().number() > self.inner.imdb_id_max {
             self.inner.metrics.refusal("imdb_frontier");
@@ -153,7 +166,7 @@ impl Sources {
             let (sources, video) = (self.clone(), video.clone());
             // The task carries the request's span, so a source's log lines name the request
             // that caused them.
-            let fetch = async move { sources.fetch_cached(source, &video, client).await };
+            let fetch = async move { sources.fetch_cached(source, &video, asker).await };
             let task = tokio::spawn(fetch.in_current_span());
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });
@@ -178,6 +191,11 @@ impl Sources {
 }
 
 impl Sources {
+    /// The per-client allowances, for other callers of the same upstreams (the catalogs).
+    pub fn limits(&self) -> ClientLimits {
+        self.inner.limits.clone()
+    }
+
     /// Which of `hashes` DMM's availability database lists as cached on Real-Debrid, through
     /// DMM's circuit breaker (an open circuit answers at once, without a call).
     pub async fn dmm_availability(

@@ -16,6 +16,14 @@ use crate::{
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+/// Who a request asks the sources for: its client, and whether its config carries a debrid
+/// token (a request without one is *anonymous*: the first to go when a shared budget runs low).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asker {
+    pub client: ClientKey,
+    pub anonymous: bool,
+}
+
 /// DMM searches one client may have waiting for DMM's pacing at once.
 pub const DMM_PENDING_PER_CLIENT: u32 = 2;
 

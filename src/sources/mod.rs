@@ -15,6 +15,7 @@ pub mod limits;
 mod merge;
 pub mod names;
 mod pacer;
+pub mod quota;
 mod torrentio;
 mod ttls;
 mod yts;

@@ -23,6 +23,7 @@ use crate::{
     },
     ranking::{self, Release},
     sources::Sources,
+    sources::limits::Asker,
 };
 pub use library::LibraryError;
 use prepared::Prepared;
@@ -78,7 +79,11 @@ impl Pipeline {
         config: &UserConfig,
         client: ClientKey,
     ) -> Vec<Release> {
-        let gathered = self.sources.gather(video, &config.sources, client).await;
+        let asker = Asker {
+            client,
+            anonymous: !config.has_debrid(),
+        };
+        let gathered = self.sources.gather(video, &config.sources, asker).await;
         let prepared = self.prepared.of(video, &config.sources, &gathered);
         ranking::rank(&prepared, video, config)
     }

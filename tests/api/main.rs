@@ -7,6 +7,7 @@
     reason = "integration tests: a failed expectation is a failed test"
 )]
 
+mod budgets;
 mod cache;
 mod catalog;
 mod common;
