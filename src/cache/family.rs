@@ -58,6 +58,9 @@ pub(super) struct FamilyInner<T, E> {
     flights: Mutex<HashMap<String, Flight<T, E>>>,
     /// Decoded values kept beside their bytes, for families whose values are large.
     decoded: Option<Decoded<Result<T, E>>>,
+    /// Says a value is empty, for families where an empty answer must not replace a
+    /// non-empty one that is still usable.
+    emptiness: Option<fn(&T) -> bool>,
 }
 
 impl<T: Storable, E: Storable> CacheFamily<T, E> {
@@ -69,6 +72,7 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
             lock_wait: None,
             flights: Mutex::default(),
             decoded: None,
+            emptiness: None,
         };
         Self {
             inner: Arc::new(inner),
@@ -94,6 +98,16 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
     pub fn keeping_decoded(mut self) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.decoded = Some(Decoded::new(inner.cache.inner.decoded_budget));
+        }
+        self
+    }
+
+    /// Keeps a non-empty answer, while it is usable, over a newer empty one (`is_empty` says
+    /// which is which), as it would over a failure: a source that answers nothing for a title
+    /// it knew a moment ago is having a hiccup. Set it where the family is made.
+    pub fn empty_never_replaces(mut self, is_empty: fn(&T) -> bool) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.emptiness = Some(is_empty);
         }
         self
     }
@@ -134,7 +148,14 @@ impl<T: Storable, E: Storable> CacheFamily<T, E> {
         if joined {
             inner.event("join");
         }
-        match flight.await {
+        if let Some(result) = flight.await {
+            return result;
+        }
+        // The call panicked. Its waiters start one new call between them (the first to come
+        // starts it, the others join), so a panic never turns into a call per waiter.
+        inner.event("panicked");
+        let (again, _) = self.flight(&key, Arc::clone(&fetch), None);
+        match again.await {
             Some(result) => result,
             None => fetch().await,
         }
@@ -208,6 +229,11 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
             Some(decoded) => decoded.get_or_decode(key, entry, decode),
             None => decode(),
         }
+    }
+
+    /// Whether `value` is empty by the family's measure (never, without one).
+    pub fn is_empty(&self, value: &T) -> bool {
+        self.emptiness.is_some_and(|is_empty| is_empty(value))
     }
 
     fn lock_flights(&self) -> MutexGuard<'_, HashMap<String, Flight<T, E>>> {

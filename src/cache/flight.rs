@@ -90,8 +90,9 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
             .flatten()
     }
 
-    /// Calls the source and stores what it says — unless it failed while an older answer may
-    /// still be served, which is then kept and served instead (stale-if-error).
+    /// Calls the source and stores what it says — unless it failed, or answered empty, while an
+    /// older non-empty answer may still be served, which is then kept and served instead
+    /// (stale-if-error).
     async fn refresh<F, Fut>(&self, key: &str, fetch: &F, reserve: Option<Envelope>) -> Result<T, E>
     where
         F: Fn() -> Fut,
@@ -103,12 +104,20 @@ impl<T: Storable, E: Storable> FamilyInner<T, E> {
         if result.is_err() {
             self.event("fetch_error");
         }
-        if result.is_err()
+        let empty = result.as_ref().is_ok_and(|value| self.is_empty(value));
+        if (result.is_err() || empty)
             && let Some(entry) =
                 reserve.filter(|entry| entry.lifetime.at(now) != Freshness::Expired)
             && let Some(value) = self.read(key, &entry)
+            && value.as_ref().is_ok_and(|kept| !self.is_empty(kept))
         {
-            self.event("stale_if_error");
+            // A failure, or an empty answer where a non-empty one is still usable (a source's
+            // hiccup, not the title losing every release): the older answer is kept.
+            self.event(if empty {
+                "empty_kept"
+            } else {
+                "stale_if_error"
+            });
             let kept = entry.with_lifetime(entry.lifetime.after_failure(now, policy.fresh));
             self.cache.inner.store.save(self.name, key, kept).await;
             return value;

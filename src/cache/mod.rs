@@ -21,7 +21,8 @@
 //! Metrics (`ferrio_cache_events_total{family,event}`): `hit`, `miss`, `stale` (served stale,
 //! refresh started), `join` (joined a call in flight here), `wait` (waited for another
 //! instance), `wait_expired`, `fetch_error`, `stale_if_error` (a failed call hidden behind a
-//! stale entry), `redis_error`, `unreadable`.
+//! stale entry), `empty_kept` (an empty answer not stored over a usable non-empty one),
+//! `panicked` (a call panicked; its waiters share one new call), `redis_error`, `unreadable`.
 
 mod connection;
 mod counter;

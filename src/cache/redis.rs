@@ -12,11 +12,21 @@ use super::{
     health::{Health, Outage},
     key,
 };
-use crate::{clock::millis, metrics::Metrics};
+use crate::{
+    clock::{self, millis},
+    metrics::Metrics,
+};
 use bytes::Bytes;
 use redis::{Cmd, FromRedisValue, RedisResult};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+
+/// How often the shared clock is read again once it was read (see `clock.rs`).
+const CLOCK_EVERY: Duration = Duration::from_secs(60);
+/// A `TIME` answer slower than this says too little about when it was read.
+const CLOCK_MAX_ROUND_TRIP: u64 = 500;
+/// An offset from Redis's clock worth a log line.
+const CLOCK_NOTABLE_MS: i64 = 1_000;
 
 /// Keys per `MGET`: one round trip for a whole ranked list, in answers small enough not to
 /// hold the shared connection for long.
@@ -70,15 +80,14 @@ struct Inner {
 impl RedisTier {
     /// Prepares the connection; none is made until the first operation.
     pub fn new(options: RedisOptions, metrics: Metrics) -> RedisResult<Self> {
-        let inner = Inner {
+        let inner = Arc::new(Inner {
             connection: Connection::open(&options.target, options.budgets)?,
             health: Health::new(options.failures_to_outage),
             options,
             metrics,
-        };
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
+        });
+        tokio::spawn(keep_clock(Arc::downgrade(&inner)));
+        Ok(Self { inner })
     }
 
     /// The current outage, if Redis is down.
@@ -235,6 +244,51 @@ impl RedisTier {
         );
         let weak = Arc::downgrade(&self.inner);
         tokio::spawn(probe_until_back(weak, self.inner.options.retry));
+    }
+}
+
+/// Reads Redis's clock now and every [`CLOCK_EVERY`] (every `REDIS_RETRY_MS` until it first
+/// answers), until the cache is dropped, and makes it this process's (see `clock.rs`).
+async fn keep_clock(weak: Weak<Inner>) {
+    let mut logged: Option<i64> = None;
+    loop {
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        let tier = RedisTier { inner };
+        let offset = tier.read_clock().await;
+        if let Some(offset) = offset
+            && offset.abs() >= CLOCK_NOTABLE_MS
+            && logged.is_none_or(|was| (was - offset).abs() >= CLOCK_NOTABLE_MS)
+        {
+            tracing::warn!(
+                offset_ms = offset,
+                "this machine's clock differs from Redis's; using Redis's"
+            );
+            logged = Some(offset);
+        }
+        let wait = if offset.is_some() {
+            CLOCK_EVERY
+        } else {
+            tier.inner.options.retry
+        };
+        drop(tier);
+        tokio::time::sleep(wait).await;
+    }
+}
+
+impl RedisTier {
+    /// Reads Redis's `TIME` and aligns this process's clock to it; the offset taken, if the
+    /// answer came in time.
+    async fn read_clock(&self) -> Option<i64> {
+        let before = clock::local_ms();
+        let (seconds, micros): (u64, u64) = self.run("clock", &redis::cmd("TIME")).await?;
+        let after = clock::local_ms();
+        if after.saturating_sub(before) > CLOCK_MAX_ROUND_TRIP {
+            return None;
+        }
+        let shared = seconds.saturating_mul(1_000).saturating_add(micros / 1_000);
+        Some(clock::align(shared, before / 2 + after / 2))
     }
 }
 

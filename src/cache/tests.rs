@@ -188,6 +188,49 @@ async fn a_failed_refresh_keeps_serving_the_stale_entry() {
 }
 
 #[tokio::test]
+async fn an_empty_answer_never_replaces_a_usable_non_empty_one() {
+    let cache = cache();
+    let family = family(&cache).empty_never_replaces(String::is_empty);
+    let source = Source::default();
+    let empty_after_first = |call| {
+        Ok(if call == 1 {
+            "answer 1".into()
+        } else {
+            String::new()
+        })
+    };
+    family
+        .get_or_fetch("k", source.fetch(empty_after_first))
+        .await
+        .ok();
+    // Past the stale window: the read waits for the call, which answers empty.
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let answer = family
+        .get_or_fetch("k", source.fetch(empty_after_first))
+        .await;
+    assert_eq!(answer, Ok("answer 1".into()));
+    assert_eq!(events(&cache, "empty_kept"), 1);
+    // Once the non-empty answer is past use, an empty one is an answer like any other.
+    tokio::time::sleep(Duration::from_millis(1_400)).await;
+    let answer = family
+        .get_or_fetch("k", source.fetch(empty_after_first))
+        .await;
+    assert_eq!(answer, Ok(String::new()));
+    // Without the rule, the empty answer replaces the other at once.
+    let plain = self::family(&cache);
+    let other = Source::default();
+    let first = plain
+        .get_or_fetch("p", other.fetch(empty_after_first))
+        .await;
+    assert_eq!(first, Ok("answer 1".into()));
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let answer = plain
+        .get_or_fetch("p", other.fetch(empty_after_first))
+        .await;
+    assert_eq!(answer, Ok(String::new()));
+}
+
+#[tokio::test]
 async fn a_failure_is_remembered_briefly() {
     let cache = cache();
     let family = family(&cache);
@@ -233,6 +276,37 @@ async fn a_panicking_call_does_not_wedge_its_key() {
     let source = Source::default();
     let answer = family.get_or_fetch("k", source.fetch(numbered)).await;
     assert_eq!(answer, Ok("answer 1".into()));
+}
+
+#[tokio::test]
+async fn the_waiters_of_a_call_that_panicked_share_one_new_call() {
+    let cache = cache();
+    let family = family(&cache);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let fetch = {
+        let calls = Arc::clone(&calls);
+        move || -> futures::future::BoxFuture<'static, Result<String, String>> {
+            let call = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                assert!(call > 1, "the first call panics");
+                Ok(format!("answer {call}"))
+            })
+        }
+    };
+    let readers = (0..10).map(|_| family.get_or_fetch("k", fetch.clone()));
+    let answers = futures::future::join_all(readers).await;
+    assert!(
+        answers
+            .iter()
+            .all(|answer| answer == &Ok("answer 2".to_owned())),
+        "{answers:?}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "one panicked call, one shared retry"
+    );
 }
 
 #[tokio::test]

@@ -72,8 +72,7 @@ fn playable(file: &TorrentFile) -> bool {
 /// 0-based, Real-Debrid's file ids 1-based.
 pub fn choose(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentFile> {
     let by_index = match selector {
-        // Stremio's index is 0-based; Real-Debrid's file ids are 1-based.
-        FileSelector::Index(index) => files.iter().find(|f| f.id == index + 1 && playable(f)),
+        FileSelector::Index(index) => at_index(files, index),
         _ => None,
     };
     let by_episode = match selector {
@@ -85,10 +84,17 @@ pub fn choose(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentF
     by_index.or(by_episode).or_else(|| largest(files, |_| true))
 }
 
+/// The playable file at Stremio's 0-based `index` (Real-Debrid's file ids are 1-based). The
+/// index comes from a URL: `u32::MAX` names no file rather than overflowing.
+fn at_index(files: &[TorrentFile], index: u32) -> Option<&TorrentFile> {
+    let id = index.checked_add(1)?;
+    files.iter().find(|f| f.id == id && playable(f))
+}
+
 /// The file the selector names exactly — no fallback — among `files`.
 pub fn choose_exact(files: &[TorrentFile], selector: FileSelector) -> Option<&TorrentFile> {
     match selector {
-        FileSelector::Index(index) => files.iter().find(|f| f.id == index + 1 && playable(f)),
+        FileSelector::Index(index) => at_index(files, index),
         FileSelector::Episode { season, episode } => {
             largest(files, |f| names_episode(f, season, episode))
         }
@@ -159,6 +165,10 @@ mod tests {
             choose(&pack(), FileSelector::Index(4)).map(|f| f.id),
             Some(1)
         );
+        // The largest index a URL can carry names no file, and overflows nothing.
+        let last = FileSelector::parse(&u32::MAX.to_string()).expect("an index");
+        assert_eq!(choose(&pack(), last).map(|f| f.id), Some(1));
+        assert_eq!(choose_exact(&pack(), last).map(|f| f.id), None);
     }
 
     #[test]

@@ -27,6 +27,7 @@ impl SourceCache {
             cache
                 .family(source.as_str(), move |result| ttls.policy(source, result))
                 .keeping_decoded()
+                .empty_never_replaces(|answer: &SourceAnswer| answer.candidates.is_empty())
         };
         Self {
             dmm: family(SourceId::Dmm),

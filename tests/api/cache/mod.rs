@@ -9,4 +9,5 @@ mod latency;
 mod outage;
 mod ready;
 mod shared;
+mod skew;
 mod support;
