@@ -90,9 +90,11 @@ pub fn ferrio_env(
     let log = std::env::var("BENCH_RUST_LOG").unwrap_or_else(|_| "warn".into());
     for (name, value) in [
         ("RUST_LOG", log),
-        // The driver plays many users from one address.
+        // The driver plays many users from one address (the abuse phase puts the limits back).
         ("CLIENT_FETCH_BURST", "1000000".to_owned()),
         ("CLIENT_FETCHES_PER_MINUTE", "1000000".to_owned()),
+        ("RD_NEW_TOKENS_PER_CLIENT_HOUR", "1000000".to_owned()),
+        ("TORRENTIO_DAILY_QUOTA", "1000000000".to_owned()),
         ("CONFIG_SECRET", CONFIG_SECRET.to_owned()),
         ("REQUEST_DEADLINE_MS", deadline_ms.to_string()),
         ("SOURCE_TIMEOUT_MS", source_timeout_ms.to_string()),

@@ -216,9 +216,24 @@ impl RedisTier {
 
     /// One command, bounded by the connect budget (when it has to connect first) plus the
     /// command budget: the connection enforces each, and this bound catches anything else.
+    ///
+    /// A command that meets a dropped connection (Redis restarted, a managed Redis failed
+    /// over) is sent once more: the connection has started reconnecting, and the retry waits
+    /// for it instead of counting a failure for what was only a stale socket.
     async fn execute<R: FromRedisValue>(&self, command: &Cmd) -> Result<R, Outage> {
         let budgets = self.inner.options.budgets;
-        let work = self.inner.connection.query::<R>(command);
+        let connection = &self.inner.connection;
+        let work = async {
+            match connection.query::<R>(command).await {
+                Err(error)
+                    if !error.is_timeout()
+                        && (error.is_connection_dropped() || error.is_io_error()) =>
+                {
+                    connection.query::<R>(command).await
+                }
+                answer => answer,
+            }
+        };
         match tokio::time::timeout(budgets.connect + budgets.command, work).await {
             Ok(answer) => answer.map_err(|error| Outage::of(&error)),
             Err(_) => Err(Outage::Timeout),

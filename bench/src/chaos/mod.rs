@@ -1,6 +1,7 @@
 //! `bench/chaos`: mixed traffic at a fixed rate while faults are injected in turn, one phase
 //! per fault; the table goes to `bench/CHAOS.md`.
 
+mod abuse;
 mod render;
 mod traffic;
 
@@ -236,8 +237,13 @@ async fn run(options: &Options) -> Res<bool> {
         elapsed,
         quick: options.quick,
     };
-    let (text, ok) = run.render();
+    let (mut text, ok) = run.render();
+    drop(server);
+    eprintln!("chaos: abuse");
+    let (abuse, abuse_ok) = abuse::run(options, &fakes).await?;
+    text.push_str(&abuse);
     crate::print(&text);
     report::write(&options.out, &text)?;
-    Ok(ok)
+    // The abuse checks hold in quick mode too: they are about limits, not speed.
+    Ok(ok && abuse_ok)
 }

@@ -1,0 +1,265 @@
+//! The abuse phase of `bench/chaos`: one anonymous client attacks an instance running with the
+//! production limits — made-up ids, made-up Real-Debrid tokens, a flood of distinct configs on
+//! a 250-release title, long search terms — while a well-behaved user on another address asks
+//! for new titles. Passes when every list the user got was complete (as long as the one the
+//! same title gets once the attack is over), the made-up tokens cost at most the per-address
+//! allowance of Real-Debrid calls, and RSS never went past the bound the README states.
+
+use std::time::{Duration, Instant};
+
+use ferrio_fakes::Fakes;
+use tokio::task::JoinSet;
+
+use crate::harness::{Res, Server, client, why};
+use crate::report::{self, Verdict};
+use crate::titles::{self, Title};
+use crate::{Options, ferrio_env};
+
+/// The header the driver names each client's address in.
+const CLIENT_HEADER: &str = "X-Bench-Client";
+const ATTACKER: &str = "81.2.69.66";
+const USER: &str = "81.2.69.1";
+/// The in-process memory budget the instance runs with (the default).
+const MEMORY_MB: f64 = 128.0;
+/// The README's rule: RSS stays under 48 MiB + 1.5 × `CACHE_MEMORY_MB`.
+const RSS_BOUND_MIB: f64 = 48.0 + 1.5 * MEMORY_MB;
+/// Real-Debrid calls one address's new tokens may cost (`RD_NEW_TOKENS_PER_CLIENT_HOUR`).
+const NEW_TOKEN_CALLS_MAX: usize = 10;
+
+struct Plan {
+    length: Duration,
+    attackers: usize,
+    user_every: Duration,
+}
+
+impl Plan {
+    fn new(quick: bool) -> Self {
+        if quick {
+            Self {
+                length: Duration::from_millis(1_500),
+                attackers: 4,
+                user_every: Duration::from_millis(300),
+            }
+        } else {
+            Self {
+                length: Duration::from_secs(20),
+                attackers: 32,
+                user_every: Duration::from_millis(500),
+            }
+        }
+    }
+}
+
+/// What the phase measured.
+struct Outcome {
+    attack_requests: usize,
+    attack_5xx: usize,
+    user_lists: usize,
+    user_complete: usize,
+    rd_calls: usize,
+    source_calls: usize,
+    peak_mib: f64,
+}
+
+/// Runs the phase on `fakes` (left in normal mode) and returns its report section and verdict.
+pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)> {
+    let plan = Plan::new(options.quick);
+    let mut env = ferrio_env(fakes, 5_000, 4_000);
+    // Production limits: the driver's own exemptions are taken back, and the client is told
+    // by the header, as a proxy would.
+    for name in ["CLIENT_FETCH_BURST", "CLIENT_FETCHES_PER_MINUTE"] {
+        env.remove(name);
+    }
+    env.insert("CLIENT_IP_HEADER".into(), CLIENT_HEADER.into());
+    env.insert("CACHE_MEMORY_MB".into(), format!("{MEMORY_MB}"));
+    let server = Server::ferrio(&options.ferrio, env, &options.log("chaos-abuse.log")).await?;
+    let user_titles = titles::seed(fakes, 20_000, 200);
+    let rd_before = fakes.realdebrid.calls();
+    let sources_before = source_calls(fakes);
+
+    let started = Instant::now();
+    let mut attacks = JoinSet::new();
+    for worker in 0..plan.attackers {
+        attacks.spawn(attack(server.base.clone(), worker, started + plan.length));
+    }
+    let asked = user(
+        &server.base,
+        &user_titles,
+        started + plan.length,
+        plan.user_every,
+    )
+    .await?;
+    let mut attack_requests = 0;
+    let mut attack_5xx = 0;
+    for (sent, failed) in attacks.join_all().await {
+        attack_requests += sent;
+        attack_5xx += failed;
+    }
+    let rd_calls = fakes.realdebrid.calls() - rd_before;
+    let source_calls = source_calls(fakes) - sources_before;
+    let peak_mib = server.memory()?.peak_mib();
+    // Once the attack is over, each title the user asked for is asked again: what every source
+    // answered is in the cache now, so this is the complete list.
+    let mut user_complete = 0;
+    for (title, during) in &asked {
+        let after = stream_count(&server.base, &title.stream_path(""), USER).await?;
+        user_complete += usize::from(*during == after && after > 0);
+    }
+    let outcome = Outcome {
+        attack_requests,
+        attack_5xx,
+        user_lists: asked.len(),
+        user_complete,
+        rd_calls,
+        source_calls,
+        peak_mib,
+    };
+    Ok(outcome.report(&plan))
+}
+
+fn source_calls(fakes: &Fakes) -> usize {
+    fakes.dmm.search_calls() + fakes.yts.calls() + fakes.torrentio.stream_calls()
+}
+
+/// One attacker connection: cycles through the attacks until `end`; (requests, 5xx or
+/// unanswered).
+async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
+    let Ok(client) = client(Duration::from_secs(15)) else {
+        return (0, 1);
+    };
+    let (mut sent, mut failed) = (0, 0);
+    while Instant::now() < end {
+        let n = worker * 1_000_000 + sent;
+        let path = match n % 4 {
+            // An id nobody has asked for, below IMDb's frontier: a cold fetch each.
+            0 => format!("/stream/movie/tt{}.json", 1_000_000 + n % 30_000_000),
+            // A made-up Real-Debrid token.
+            1 => format!(
+                "/{}/stream/movie/tt0111161.json",
+                config(&format!(r#""realdebrid":"FAKE{n:048}""#))
+            ),
+            // A config nobody used, on a title with 250 releases, plus a query string.
+            2 => format!(
+                "/{}/stream/series/tt0944947%3A1%3A1.json?n={n}",
+                config(&format!(
+                    r#""maxResults":{},"sort":"{}""#,
+                    n % 500 + 1,
+                    ["quality", "size", "seeders"][n % 3]
+                ))
+            ),
+            // A long search term.
+            _ => format!(
+                "/catalog/movie/yts-search/search={}.json",
+                "x".repeat(2_000) + &n.to_string()
+            ),
+        };
+        let answered = client
+            .get(format!("{base}{path}"))
+            .header(CLIENT_HEADER, ATTACKER)
+            .send()
+            .await
+            .ok()
+            .map(|response| response.status());
+        sent += 1;
+        failed += usize::from(answered.is_none_or(|status| status.is_server_error()));
+    }
+    (sent, failed)
+}
+
+/// The well-behaved user: a new title every `every` until `end`; each title with the number
+/// of streams its list had.
+async fn user(
+    base: &str,
+    titles: &[Title],
+    end: Instant,
+    every: Duration,
+) -> Res<Vec<(Title, usize)>> {
+    let mut asked = Vec::new();
+    let mut ticks = tokio::time::interval(every);
+    for title in titles {
+        ticks.tick().await;
+        if Instant::now() >= end {
+            break;
+        }
+        let count = stream_count(base, &title.stream_path(""), USER).await?;
+        asked.push((title.clone(), count));
+    }
+    Ok(asked)
+}
+
+async fn stream_count(base: &str, path: &str, address: &str) -> Res<usize> {
+    let client = client(Duration::from_secs(15))?;
+    let response = client
+        .get(format!("{base}{path}"))
+        .header(CLIENT_HEADER, address)
+        .send()
+        .await
+        .map_err(why)?;
+    let body: serde_json::Value = response.json().await.map_err(why)?;
+    Ok(body["streams"].as_array().map_or(0, Vec::len))
+}
+
+/// A percent-encoded JSON config segment with these fields.
+fn config(fields: &str) -> String {
+    format!("{{{fields}}}")
+        .replace('{', "%7B")
+        .replace('}', "%7D")
+        .replace('"', "%22")
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+impl Outcome {
+    fn report(&self, plan: &Plan) -> (String, bool) {
+        let checks = [
+            (
+                "well-behaved user's lists complete",
+                format!("{} of {}", self.user_complete, self.user_lists),
+                self.user_lists > 0 && self.user_complete == self.user_lists,
+            ),
+            (
+                "attack requests answered without a 5xx",
+                format!(
+                    "{} of {}",
+                    self.attack_requests - self.attack_5xx,
+                    self.attack_requests
+                ),
+                self.attack_requests > 0 && self.attack_5xx == 0,
+            ),
+            (
+                "Real-Debrid calls the made-up tokens cost",
+                format!("{} (at most {NEW_TOKEN_CALLS_MAX})", self.rd_calls),
+                self.rd_calls <= NEW_TOKEN_CALLS_MAX,
+            ),
+            (
+                "peak RSS",
+                format!("{:.1} MiB (bound {RSS_BOUND_MIB:.0} MiB)", self.peak_mib),
+                self.peak_mib <= RSS_BOUND_MIB,
+            ),
+        ];
+        let mut table = String::from("| check | measured | verdict |\n|---|---|---|\n");
+        let mut passed = true;
+        for (check, measured, ok) in &checks {
+            let verdict = report::verdict(*ok, || "missed".into());
+            passed &= verdict == Verdict::Pass;
+            let shown = if *ok { "**pass**" } else { "**MISS**" };
+            table.push_str(&format!("| {check} | {measured} | {shown} |\n"));
+        }
+        let text = format!(
+            "\n## Abuse\n\n\
+             A second instance with the production limits (`CACHE_MEMORY_MB={MEMORY_MB}`, \
+             in-process cache, the client told by `{CLIENT_HEADER}`). For {}, {} connections \
+             from one address send, in turn: stream requests for made-up ids, stream lists \
+             with made-up Real-Debrid tokens, a 250-release title with a config nobody used \
+             (`maxResults` up to 500, three sorts) and a query string, and 2 KB search terms. \
+             Meanwhile a well-behaved user on another address asks for a new title every {}. \
+             The attack sent {} requests and caused {} source calls in all.\n\n{table}",
+            report::ms(plan.length),
+            plan.attackers,
+            report::ms(plan.user_every),
+            self.attack_requests,
+            self.source_calls,
+        );
+        (text, passed)
+    }
+}
