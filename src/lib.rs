@@ -7,17 +7,20 @@
 //! (the `layers` integration test reads `src/` and enforces it).
 //!
 //! 1. **Foundation** — [`settings`] (one typed, grouped struct from the environment),
-//!    [`telemetry`], [`metrics`], [`error`] (the JSON error shape), [`clock`], the viewer's
+//!    [`telemetry`], [`metrics`], [`error`] (the JSON error shape), [`clock`] (shared with the
+//!    other instances through Redis's), the viewer's
 //!    [`client_address`], and [`protocol`]: Stremio's wire types and the user's config, with no
 //!    web framework and no upstream in it.
-//! 2. **Upstream plumbing** — [`upstream`]: the pooled HTTP client, URL joining, the circuit
-//!    breaker and its call guard, `Retry-After`, lenient list parsing, per-call metrics.
-//! 3. **Cache** — [`cache`]: in-process and Redis tiers, single-flight across instances,
-//!    freshness. Generic: each domain module declares its own families and lifetimes.
+//! 2. **Upstream plumbing** — [`upstream`]: the pooled HTTP client, URL joining, token
+//!    buckets for shared budgets, the circuit breaker and its call guard, `Retry-After`,
+//!    lenient list parsing, per-call metrics.
+//! 3. **Cache** — [`cache`]: in-process and Redis tiers (one multiplexed connection, or a
+//!    cluster), single-flight across instances, freshness. Generic: each domain module
+//!    declares its own families and lifetimes.
 //! 4. **Domain** — [`sources`] (a folder per upstream, the fan-out and merge, their cache
-//!    families), then [`ranking`] (release names parsed, filtered, sorted) and [`catalog`]
-//!    (the YTS catalogs), then [`debrid`] (the Real-Debrid client, marking, preparation and
-//!    resolution, the library).
+//!    families, the per-client allowances and Torrentio's daily quota), then [`ranking`] (release names parsed, filtered, sorted) and [`catalog`]
+//!    (the YTS catalogs), then [`debrid`] (the Real-Debrid client, the admission of new
+//!    tokens, marking, preparation and resolution, the library).
 //! 5. **Streams** — [`streams`]: every stream list and every resolve outcome, built in one
 //!    place: sources → ranking → Real-Debrid evidence → presentation, the fail-over choice, the
 //!    library's streams, and the rendered-answer cache.

@@ -42,6 +42,21 @@ async fn readyz_reports_a_redis_outage_and_the_recovery() {
 }
 
 #[tokio::test]
+async fn readyz_asks_redis_without_writing_to_it() {
+    let redis = RedisServer::start().await;
+    let url = redis.url();
+    let app = spawn_app_with(|env| {
+        env.insert("REDIS_URL".into(), url);
+    })
+    .await;
+    for _ in 0..5 {
+        assert_eq!(app.get_json("/readyz", 200).await["cache"], "redis");
+    }
+    let keys: Vec<String> = redis.dump().await.into_iter().map(|(key, _)| key).collect();
+    assert!(keys.is_empty(), "a health check wrote {keys:?}");
+}
+
+#[tokio::test]
 async fn an_outage_is_logged_once_and_so_is_the_recovery() {
     let mut redis = RedisServer::start().await;
     let url = redis.url();
