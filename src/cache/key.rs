@@ -15,8 +15,8 @@ use sha2::Sha256;
 /// Prefix of every key Ferrio writes.
 pub const PREFIX: &str = "ferrio:v2";
 
-/// The full key of an entry of `family`.
-pub(crate) fn entry(family: &str, rest: &str) -> String {
+/// The full key of an entry of `family` (public for tools that look into Redis).
+pub fn entry(family: &str, rest: &str) -> String {
     format!("{PREFIX}:{{{family}:{rest}}}")
 }
 

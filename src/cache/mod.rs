@@ -41,7 +41,7 @@ mod store;
 pub use entry::Policy;
 pub use family::{CacheFamily, PolicyFn, Storable};
 pub use health::Outage;
-pub use key::{PREFIX, TokenHasher};
+pub use key::{PREFIX, TokenHasher, entry as entry_key};
 pub use options::CacheError;
 
 use crate::{metrics::Metrics, settings::Settings};

@@ -1,8 +1,8 @@
 //! What one cached popular title costs in memory: the bytes its source answers take in the
 //! in-process tier (the same bytes Redis holds, so they are read there), and how many such
-//! titles the default `CACHE_MEMORY_MB` holds.
+//! titles the default `CACHE_MEMORY_MB`'s share for the cache tier holds.
 
-use ferrio::cache::PREFIX;
+use ferrio::{cache::entry_key, settings::Settings};
 use ferrio_fakes::fixtures::{BIG_EPISODE_ID, BIG_SERIES_ID};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -10,9 +10,6 @@ use super::Bench;
 use super::new_config::Size;
 use crate::harness::{Redis, Res, Server};
 use crate::report::{Row, Verdict};
-
-/// The default in-process budget.
-const CACHE_MEMORY_MB: u64 = 256;
 
 pub(super) const NAME: &str = "Memory: one cached 250-release title in the in-process tier";
 pub(super) const TARGET: &str = "measured";
@@ -22,20 +19,28 @@ pub(super) async fn title_bytes(bench: &Bench<'_>, server: &Server, redis: &Redi
     let url = format!("{}{}{}", server.base, bench.user, Size::Big.path());
     bench.streams(&url).await?;
     // The DMM answer covers the season; Torrentio's the episode (see `SourceCache`).
-    let dmm = strlen(redis, &format!("{PREFIX}:dmm:{BIG_SERIES_ID}:1")).await?;
-    let torrentio = strlen(redis, &format!("{PREFIX}:torrentio:{BIG_EPISODE_ID}")).await?;
+    let dmm = strlen(redis, &entry_key("dmm", &format!("{BIG_SERIES_ID}:1"))).await?;
+    let torrentio = strlen(redis, &entry_key("torrentio", BIG_EPISODE_ID)).await?;
     let bytes = dmm + torrentio;
     if bytes == 0 {
         return Err("the title's source answers are not in Redis".into());
     }
-    let titles = CACHE_MEMORY_MB * (1 << 20) / bytes;
+    let defaults =
+        Settings::from_iter(Vec::<(String, String)>::new()).map_err(|e| e.to_string())?;
+    let (budget, store) = (
+        defaults.cache.memory_mb,
+        defaults.cache.memory_shares().store,
+    );
+    let titles = store / bytes;
     Ok(Row {
         scenario: NAME.into(),
         ferrio: format!(
             "{bytes} B (DMM's season answer {dmm} B, Torrentio's episode answer {torrentio} B, \
              MessagePack + LZ4, names' facts included)"
         ),
-        baseline: format!("CACHE_MEMORY_MB={CACHE_MEMORY_MB} holds about {titles} such titles"),
+        baseline: format!(
+            "the cache tier's half of CACHE_MEMORY_MB={budget} holds about {titles} such titles"
+        ),
         ratio: "—".into(),
         target: TARGET.into(),
         verdict: Verdict::Pass,
