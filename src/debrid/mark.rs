@@ -12,7 +12,7 @@ use crate::{
         config::{DebridToken, Quality, UserConfig},
         request::VideoId,
     },
-    ranking::Release,
+    ranking::{Floor, Release, policy},
 };
 
 /// What marking needs to know of the request.
@@ -25,14 +25,14 @@ pub struct MarkRequest<'a> {
 impl Debrid {
     /// The releases worth offering a user with a token, marked with what is known of their
     /// availability: releases Real-Debrid refused this account lately are left out, those
-    /// refused to several accounts go last, `cachedOnly` and `showDownloadLinks` are applied,
-    /// and likely-cached ones come first within each quality.
+    /// refused to several accounts go last, `cachedOnly`, `showDownloadLinks` and (with
+    /// `cachedOnly`) the quality floor are applied, and likely-cached ones come first.
     pub async fn mark(
         &self,
         releases: Vec<Release>,
         library: &[LibraryItem],
         request: &MarkRequest<'_>,
-    ) -> Vec<Marked> {
+    ) -> (Vec<Marked>, Floor) {
         let account = self.hasher.hash(request.token);
         let targets: Vec<_> = releases
             .iter()
@@ -72,21 +72,41 @@ pub struct Marked {
     pub demoted: bool,
 }
 
-/// Applies `cachedOnly` / `showDownloadLinks`, then puts likely-cached streams above uncached
-/// ones of the same quality without moving qualities: each quality keeps the positions the
-/// user's sort gave it, and within those, cached streams come first. Demoted releases follow
-/// all the others, in the same order among themselves.
-fn arrange(marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
-    let (demoted, kept): (Vec<_>, Vec<_>) = marked.into_iter().partition(|entry| entry.demoted);
-    let mut arranged = by_quality(kept, config);
-    arranged.extend(by_quality(demoted, config));
-    arranged
-}
-
-fn by_quality(mut marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+/// Applies `cachedOnly` / `showDownloadLinks` and, with `cachedOnly`, the quality floor (only
+/// now can it be judged on the releases that remain). Then orders: with `cachedFirst`
+/// (the default with a token), likely-cached streams above all others, each group in the
+/// user's order; without it, cached streams above uncached ones of the same quality without
+/// moving qualities. Demoted releases follow all the others, in the same order among
+/// themselves.
+fn arrange(mut marked: Vec<Marked>, config: &UserConfig) -> (Vec<Marked>, Floor) {
     if config.cached_only || !config.show_download_links {
         marked.retain(|entry| entry.evidence.is_some());
     }
+    let (marked, floor) = if config.cached_only {
+        policy::apply_floor(marked, config, |entry| &entry.release)
+    } else {
+        (marked, Floor::Held)
+    };
+    let (demoted, kept): (Vec<_>, Vec<_>) = marked.into_iter().partition(|entry| entry.demoted);
+    let mut arranged = cached_up(kept, config);
+    arranged.extend(cached_up(demoted, config));
+    (arranged, floor)
+}
+
+/// Likely-cached entries moved up: above everything with `cachedFirst`, else within their
+/// quality.
+fn cached_up(marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
+    if config.cached_first() {
+        let (cached, rest): (Vec<_>, Vec<_>) = marked
+            .into_iter()
+            .partition(|entry| entry.evidence.is_some());
+        cached.into_iter().chain(rest).collect()
+    } else {
+        by_quality(marked)
+    }
+}
+
+fn by_quality(marked: Vec<Marked>) -> Vec<Marked> {
     let qualities: Vec<Quality> = marked
         .iter()
         .map(|entry| entry.release.info.quality)

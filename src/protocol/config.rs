@@ -14,7 +14,7 @@ use super::seal::{SEALED_PREFIX, Sealer};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The config format this server reads and writes.
 pub const CONFIG_VERSION: u8 = 1;
@@ -73,7 +73,9 @@ impl Serialize for DebridToken {
 /// {"v": 1, "sources": ["dmm", "yts"], "realdebrid": "ABC…", "excludeQualities": ["cam", "480p"],
 ///  "maxSizeGb": 20, "sort": "qualitysize", "limitPerQuality": 3, "maxResults": 30,
 ///  "excludeKeywords": ["hdcam"], "cachedOnly": false, "showDownloadLinks": true,
-///  "catalogs": ["yts-popular", "yts-search"]}
+///  "catalogs": ["yts-popular", "yts-search"], "preferredQualities": ["1080p", "2160p"],
+///  "minQuality": "720p", "lowerUntilBetter": true, "maxQuality": "2160p",
+///  "minSizeGbByQuality": {"2160p": 8}, "cachedFirst": true}
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -105,6 +107,27 @@ pub struct UserConfig {
     pub show_download_links: bool,
     /// The YTS catalogs shown in Discover and on the Board.
     pub catalogs: BTreeSet<CatalogId>,
+    /// Qualities in the order wanted; the others follow, best first (see `ranking/policy.rs`).
+    pub preferred_qualities: Vec<Quality>,
+    /// Shorthand for a preferred order: this quality, then lower ones, then higher ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_quality: Option<Quality>,
+    /// Releases below it are hidden while any release reaches it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_quality: Option<Quality>,
+    /// When nothing reaches `minQuality`, show the lower releases (with a note) rather than
+    /// nothing.
+    pub lower_until_better: bool,
+    /// Releases above it are never shown (a device's limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_quality: Option<Quality>,
+    /// Smallest size shown per quality, in GB (per episode for series): against starved or
+    /// fake 4K.
+    pub min_size_gb_by_quality: BTreeMap<Quality, f64>,
+    /// With Real-Debrid: likely-cached releases first, across qualities. Unset: on with a
+    /// token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_first: Option<bool>,
 }
 
 impl Default for UserConfig {
@@ -122,6 +145,13 @@ impl Default for UserConfig {
             cached_only: false,
             show_download_links: true,
             catalogs: CatalogId::ALL.into_iter().collect(),
+            preferred_qualities: Vec::new(),
+            target_quality: None,
+            min_quality: None,
+            lower_until_better: true,
+            max_quality: None,
+            min_size_gb_by_quality: BTreeMap::new(),
+            cached_first: None,
         }
     }
 }
@@ -173,6 +203,11 @@ impl UserConfig {
         self.realdebrid.is_some()
     }
 
+    /// Whether likely-cached releases come first across qualities: as set, else with a token.
+    pub fn cached_first(&self) -> bool {
+        self.cached_first.unwrap_or(self.has_debrid())
+    }
+
     /// Parses and validates config JSON (what every encoding decodes to, and what the
     /// configure page's form is turned into).
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
@@ -218,6 +253,24 @@ impl UserConfig {
         }
         if !(1..=500).contains(&self.max_results) {
             return invalid("field `maxResults`: expected a number from 1 to 500");
+        }
+        let mut listed = self.preferred_qualities.clone();
+        listed.sort();
+        listed.dedup();
+        if listed.len() != self.preferred_qualities.len() {
+            return invalid("field `preferredQualities`: expected each quality at most once");
+        }
+        if let (Some(min), Some(max)) = (self.min_quality, self.max_quality)
+            && min > max
+        {
+            return invalid("field `minQuality`: expected a quality at or below `maxQuality`");
+        }
+        if self
+            .min_size_gb_by_quality
+            .values()
+            .any(|gb| !(gb.is_finite() && *gb > 0.0))
+        {
+            return invalid("field `minSizeGbByQuality`: expected numbers of GB above 0");
         }
         if self.exclude_keywords.len() > 50
             || self

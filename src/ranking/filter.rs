@@ -9,9 +9,12 @@ const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// Whether the release plays the requested video and passes every filter of the config.
 pub(super) fn keep(release: &Release, video: &VideoId, config: &UserConfig) -> bool {
+    let quality = release.info.quality;
     episodes::plays(&release.info, video)
-        && !config.exclude_qualities.contains(&release.info.quality)
+        && !config.exclude_qualities.contains(&quality)
+        && config.max_quality.is_none_or(|max| quality <= max)
         && within_size(release, video, config.max_size_gb)
+        && above_size_floor(release, video, config.min_size_gb_by_quality.get(&quality))
         && !has_excluded_keyword(release, &config.exclude_keywords)
 }
 
@@ -37,6 +40,14 @@ fn comparable_size(release: &Release, video: &VideoId) -> Option<u64> {
 fn within_size(release: &Release, video: &VideoId, max_gb: Option<f64>) -> bool {
     match (max_gb, comparable_size(release, video)) {
         (Some(max_gb), Some(size)) => size as f64 <= max_gb * BYTES_PER_GB,
+        _ => true,
+    }
+}
+
+/// `minSizeGbByQuality`: releases of unknown size pass, as for `maxSizeGb`.
+fn above_size_floor(release: &Release, video: &VideoId, min_gb: Option<&f64>) -> bool {
+    match (min_gb, comparable_size(release, video)) {
+        (Some(min_gb), Some(size)) => size as f64 >= min_gb * BYTES_PER_GB,
         _ => true,
     }
 }
@@ -129,6 +140,23 @@ mod tests {
         // Unknown size is kept.
         let unknown = Release::new(candidate("Movie.2019.1080p"));
         assert!(keep(&unknown, &movie(), &config));
+    }
+
+    #[test]
+    fn the_quality_cap_and_the_size_floors_per_quality() {
+        let config = UserConfig {
+            max_quality: Some(Quality::Hd1080),
+            min_size_gb_by_quality: [(Quality::Hd1080, 4.0)].into_iter().collect(),
+            ..config()
+        };
+        let kept = |title, size| keep(&release(title, 5, size), &movie(), &config);
+        assert!(!kept("Movie.2019.2160p.WEB-DL", 20 * GB), "above the cap");
+        assert!(!kept("Movie.2019.1440p.WEB-DL", 20 * GB), "above the cap");
+        assert!(kept("Movie.2019.1080p.BluRay", 5 * GB));
+        assert!(!kept("Movie.2019.1080p.WEB-DL", 3 * GB), "a starved 1080p");
+        assert!(kept("Movie.2019.720p.WEB-DL", GB), "no floor for 720p");
+        let unknown = Release::new(candidate("Movie.2019.1080p.WEB-DL"));
+        assert!(keep(&unknown, &movie(), &config), "unknown size passes");
     }
 
     #[test]

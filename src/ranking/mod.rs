@@ -10,6 +10,7 @@ mod format;
 mod languages;
 mod p2p;
 mod parse;
+pub mod policy;
 mod sort;
 #[cfg(test)]
 #[allow(
@@ -22,6 +23,7 @@ mod vocabulary;
 pub use format::{StreamLabels, format_size, labels};
 pub use p2p::p2p_source;
 pub use parse::ReleaseInfo;
+pub use policy::{Floor, QualityOrder};
 pub use vocabulary::{Hdr, Resolution};
 
 use crate::{
@@ -54,18 +56,36 @@ pub fn prepare(candidates: Vec<Arc<Candidate>>) -> Vec<Release> {
     candidates.into_iter().map(Release::new).collect()
 }
 
+/// A ranked list, and whether the quality floor gave way to make it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ranked {
+    pub releases: Vec<Release>,
+    pub floor: Floor,
+}
+
 /// The releases to show for `video`, best first: those that play it and pass the config's
-/// filters, sorted by its order, at most `limitPerQuality` per quality and `maxResults` in all.
-/// Only what a config changes is done per request: filtering, sorting and limiting shared
-/// releases.
-pub fn rank(prepared: &[Release], video: &VideoId, config: &UserConfig) -> Vec<Release> {
-    let mut releases: Vec<Release> = prepared
+/// filters and quality floor, sorted by its order, at most `limitPerQuality` per quality and
+/// `maxResults` in all. Only what a config changes is done per request: filtering, sorting
+/// and limiting shared releases.
+///
+/// With `cachedOnly` and a debrid token the floor is left to the debrid layer: it must be
+/// judged on the releases that remain once the uncached ones are gone.
+pub fn rank(prepared: &[Release], video: &VideoId, config: &UserConfig) -> Ranked {
+    let kept: Vec<Release> = prepared
         .iter()
         .filter(|release| filter::keep(release, video, config))
         .cloned()
         .collect();
-    sort::sort(&mut releases, config.sort);
-    sort::limit(releases, config.limit_per_quality, config.max_results)
+    let (mut releases, floor) = if config.cached_only && config.has_debrid() {
+        (kept, Floor::Held)
+    } else {
+        policy::apply_floor(kept, config, |release| release)
+    };
+    sort::sort(&mut releases, config.sort, &QualityOrder::of(config));
+    Ranked {
+        releases: sort::limit(releases, config.limit_per_quality, config.max_results),
+        floor,
+    }
 }
 
 /// The release as a stream Stremio plays peer-to-peer.
@@ -110,7 +130,7 @@ mod tests {
             &UserConfig::default(),
         );
         assert_eq!(
-            titles(&ranked),
+            titles(&ranked.releases),
             [
                 "Movie.2019.2160p.WEB-DL.x265-GRP",
                 "Movie.2019.2160p.UHD.BluRay.x265.HDR.DV-GRP",
@@ -148,7 +168,7 @@ mod tests {
             &config,
         );
         assert_eq!(
-            titles(&ranked),
+            titles(&ranked.releases),
             [
                 "Breaking Bad Complete Series S01-S05 1080p",
                 "Breaking.Bad.S01.1080p.BluRay.x264-GROUP",

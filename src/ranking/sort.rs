@@ -2,11 +2,13 @@
 //!
 //! Rules, for every sort order:
 //! 1. Cams, telesyncs and screeners come after every other release, even when sorting by
-//!    seeders or size: a well-seeded cam is still not what anyone wants first.
+//!    seeders or size: a well-seeded cam is still not what anyone wants first (unless the user
+//!    listed them by name in `preferredQualities`).
 //! 2. Releases known to have no seeders come after the ones with seeders (or with an unknown
 //!    count, as DMM does not report it): within a quality rung for the quality orders, and
 //!    across the list for the seeders and size orders. They cannot be played peer-to-peer.
-//! 3. Then the order's own keys:
+//! 3. Then the order's own keys, where "quality" is the user's quality order (`policy.rs`;
+//!    best first unless `preferredQualities` or `targetQuality` say otherwise):
 //!    - `quality`: quality desc, seeders desc, size desc;
 //!    - `qualitysize`: quality desc, size desc, seeders desc;
 //!    - `seeders`: seeders desc, quality desc, size desc;
@@ -15,13 +17,13 @@
 //!    Unknown seeders and sizes count as 0.
 //! 4. Ties are broken by info hash, then file index, so the order is the same on every request.
 
-use super::Release;
+use super::{Release, policy::QualityOrder};
 use crate::protocol::config::{Quality, SortOrder};
 use std::{cmp::Ordering, collections::BTreeMap};
 
-/// Sorts best first.
-pub(super) fn sort(releases: &mut [Release], order: SortOrder) {
-    releases.sort_by(|a, b| compare(a, b, order));
+/// Sorts best first: by the user's quality order (see `policy.rs`; best first by default).
+pub(super) fn sort(releases: &mut [Release], order: SortOrder, qualities: &QualityOrder) {
+    releases.sort_by(|a, b| compare(a, b, order, qualities));
 }
 
 /// Keeps at most `per_quality` releases of each quality rung, then the first `max` in all.
@@ -38,8 +40,12 @@ pub(super) fn limit(releases: Vec<Release>, per_quality: Option<u32>, max: u32) 
         .collect()
 }
 
-fn compare(a: &Release, b: &Release, order: SortOrder) -> Ordering {
-    let quality = || b.info.quality.cmp(&a.info.quality);
+fn compare(a: &Release, b: &Release, order: SortOrder, qualities: &QualityOrder) -> Ordering {
+    let quality = || {
+        qualities
+            .rank(a.info.quality)
+            .cmp(&qualities.rank(b.info.quality))
+    };
     let health = || is_dead(a).cmp(&is_dead(b));
     let seeders = || seeders_of(b).cmp(&seeders_of(a));
     let size = || size_of(b).cmp(&size_of(a));
@@ -61,9 +67,9 @@ fn compare(a: &Release, b: &Release, order: SortOrder) -> Ordering {
             .then_with(quality)
             .then_with(seeders),
     };
-    a.info
-        .is_cam()
-        .cmp(&b.info.is_cam())
+    let last = |release: &Release| qualities.sends_last(release.info.quality);
+    last(a)
+        .cmp(&last(b))
         .then(by_order)
         .then_with(|| identity(a).cmp(&identity(b)))
 }
@@ -92,8 +98,12 @@ mod tests {
     use super::*;
     use crate::ranking::testing::{GB, hash, release};
 
+    fn best_first() -> QualityOrder {
+        QualityOrder::of(&crate::protocol::config::UserConfig::default())
+    }
+
     fn sorted(mut releases: Vec<Release>, order: SortOrder) -> Vec<String> {
-        sort(&mut releases, order);
+        sort(&mut releases, order, &best_first());
         releases
             .into_iter()
             .map(|r| r.candidate.title.clone())
@@ -202,7 +212,7 @@ mod tests {
             release
         };
         let mut releases = vec![tied(3, None), tied(1, Some(4)), tied(1, Some(2))];
-        sort(&mut releases, SortOrder::Quality);
+        sort(&mut releases, SortOrder::Quality, &best_first());
         let order: Vec<_> = releases
             .iter()
             .map(|r| (r.candidate.info_hash.clone(), r.candidate.file_idx))
@@ -216,7 +226,7 @@ mod tests {
     #[test]
     fn limit_per_quality_then_overall() {
         let mut releases = sample();
-        sort(&mut releases, SortOrder::Quality);
+        sort(&mut releases, SortOrder::Quality, &best_first());
         let titles = |releases: Vec<Release>| -> Vec<String> {
             releases
                 .into_iter()

@@ -21,7 +21,7 @@ use crate::{
         request::VideoId,
         stream::Stream,
     },
-    ranking::{self, Release},
+    ranking::{self, Floor, Ranked, Release},
     sources::Sources,
     sources::limits::Asker,
 };
@@ -78,7 +78,7 @@ impl Pipeline {
         video: &VideoId,
         config: &UserConfig,
         client: ClientKey,
-    ) -> Vec<Release> {
+    ) -> Ranked {
         let asker = Asker {
             client,
             anonymous: !config.has_debrid(),
@@ -98,16 +98,12 @@ impl Pipeline {
         client: ClientKey,
     ) -> Listing {
         let Some(token) = &config.realdebrid else {
-            return self
-                .releases(video, config, client)
-                .await
-                .iter()
-                .map(ranking::present)
-                .collect::<Vec<_>>()
-                .into();
+            let ranked = self.releases(video, config, client).await;
+            let streams = ranked.releases.iter().map(ranking::present).collect();
+            return noted(streams, ranked.floor).into();
         };
         // The library is listed while the sources are asked: it costs no time on top.
-        let (releases, library) = tokio::join!(
+        let (ranked, library) = tokio::join!(
             self.releases(video, config, client),
             self.library_items(token, client)
         );
@@ -122,12 +118,19 @@ impl Pipeline {
             other => other.unwrap_or_default(),
         };
         let now = crate::clock::now_ms();
-        self.marked(token, releases, &library, video, config)
-            .await
+        let (marked, floor) = self
+            .marked(token, ranked.releases, &library, video, config)
+            .await;
+        let streams = marked
             .iter()
             .map(|entry| present::stream(entry, &links, video, now))
-            .collect::<Vec<_>>()
-            .into()
+            .collect();
+        let floor = if ranked.floor == Floor::Held {
+            floor
+        } else {
+            ranked.floor
+        };
+        noted(streams, floor).into()
     }
 
     async fn marked(
@@ -137,7 +140,7 @@ impl Pipeline {
         library: &[LibraryItem],
         video: &VideoId,
         config: &UserConfig,
-    ) -> Vec<Marked> {
+    ) -> (Vec<Marked>, Floor) {
         let request = MarkRequest {
             token,
             video,
@@ -145,4 +148,14 @@ impl Pipeline {
         };
         self.debrid.mark(releases, library, &request).await
     }
+}
+
+/// The streams, each with the floor's note when it gave way to make the list.
+fn noted(mut streams: Vec<Stream>, floor: Floor) -> Vec<Stream> {
+    if let Some(note) = floor.note() {
+        for stream in &mut streams {
+            stream.description = format!("{note}\n{}", stream.description);
+        }
+    }
+    streams
 }

@@ -77,13 +77,15 @@ impl Pipeline {
         config: &UserConfig,
         video: &VideoId,
     ) -> Vec<Target> {
-        let (releases, library) = tokio::join!(
+        let (ranked, library) = tokio::join!(
             self.releases(video, config, viewer.client),
             self.library_items(viewer.token, viewer.client)
         );
         let library = library.unwrap_or_default();
-        self.marked(viewer.token, releases, &library, video, config)
-            .await
+        let (marked, _) = self
+            .marked(viewer.token, ranked.releases, &library, video, config)
+            .await;
+        marked
             .into_iter()
             .filter(|entry| entry.evidence.is_some())
             .map(|entry| entry.target)

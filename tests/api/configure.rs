@@ -23,6 +23,11 @@ fn chosen_config() -> UserConfig {
         cached_only: true,
         show_download_links: false,
         catalogs: BTreeSet::from([CatalogId::Popular, CatalogId::Search]),
+        target_quality: Some(Quality::Hd1080),
+        min_quality: Some(Quality::Hd720),
+        max_quality: Some(Quality::Uhd2160),
+        min_size_gb_by_quality: [(Quality::Uhd2160, 8.0)].into(),
+        cached_first: Some(false),
         ..UserConfig::default()
     }
 }
@@ -43,6 +48,14 @@ fn chosen_form() -> Vec<(&'static str, &'static str)> {
         ("cachedOnly", "on"),
         ("catalogs", "yts-popular"),
         ("catalogs", "yts-search"),
+        ("qualityOrder", "1080p"),
+        ("preferredQualities", ""),
+        ("targetQuality", ""),
+        ("minQuality", "720p"),
+        ("lowerUntilBetter", "on"),
+        ("maxQuality", "2160p"),
+        ("minSizeGbByQuality", " 2160p : 8 "),
+        ("cachedFirst", "off"),
     ]
 }
 
@@ -260,6 +273,14 @@ async fn the_default_form_gives_the_default_config() {
         ("catalogs", "yts-latest"),
         ("catalogs", "yts-top-rated"),
         ("catalogs", "yts-search"),
+        ("qualityOrder", "best"),
+        ("preferredQualities", ""),
+        ("targetQuality", ""),
+        ("minQuality", ""),
+        ("lowerUntilBetter", "on"),
+        ("maxQuality", ""),
+        ("minSizeGbByQuality", ""),
+        ("cachedFirst", ""),
     ];
     let html = page(app.submit_configure(&form).await, 200).await;
     let manifest_url = value_of(&html, "manifest-url");

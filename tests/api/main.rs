@@ -17,6 +17,7 @@ mod docker;
 mod hostile;
 mod layers;
 mod logs;
+mod policy;
 mod properties;
 mod protocol;
 mod realdebrid;

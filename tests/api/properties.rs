@@ -194,6 +194,7 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
         numbers,
         prop::collection::vec(keyword, 0..=10),
         (any::<bool>(), any::<bool>(), catalogs),
+        quality_policy(),
     )
         .prop_map(
             |(
@@ -204,7 +205,9 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                 (gb, limit, max),
                 keywords,
                 (cached, links, catalogs),
+                policy,
             )| {
+                let (preferred, target, (min, max_quality), lower, floors, cached_first) = policy;
                 UserConfig {
                     v: CONFIG_VERSION,
                     sources: sources.into_iter().collect(),
@@ -218,9 +221,46 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                     cached_only: cached,
                     show_download_links: links,
                     catalogs: catalogs.into_iter().collect(),
+                    preferred_qualities: preferred,
+                    target_quality: target,
+                    min_quality: min,
+                    lower_until_better: lower,
+                    max_quality: max_quality,
+                    min_size_gb_by_quality: floors,
+                    cached_first,
                 }
             },
         )
+}
+
+type Policy = (
+    Vec<Quality>,
+    Option<Quality>,
+    (Option<Quality>, Option<Quality>),
+    bool,
+    std::collections::BTreeMap<Quality, f64>,
+    Option<bool>,
+);
+
+/// The quality policy's fields, valid: each quality listed once, the floor at or below the cap.
+fn quality_policy() -> impl Strategy<Value = Policy> {
+    let ladder = Quality::BEST_FIRST.to_vec();
+    let preferred = prop::sample::subsequence(ladder.clone(), 0..=8).prop_shuffle();
+    let quality = prop::option::of(prop::sample::select(ladder.clone()));
+    let bounds = (quality.clone(), quality.clone()).prop_map(|(a, b)| match (a, b) {
+        (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+        pair => pair,
+    });
+    let gb = (1u32..=10_000).prop_map(|hundredths| f64::from(hundredths) / 100.0);
+    let floors = prop::collection::btree_map(prop::sample::select(ladder), gb, 0..=3);
+    (
+        preferred,
+        quality,
+        bounds,
+        any::<bool>(),
+        floors,
+        prop::option::of(any::<bool>()),
+    )
 }
 
 proptest! {

@@ -1,6 +1,7 @@
 //! The configure form's model: the form as typed (raw strings, so an invalid submission is
 //! shown back exactly as it was typed), to and from a [`UserConfig`].
 
+use super::quality::QualityForm;
 use crate::protocol::{
     config::{CONFIG_VERSION, ConfigError, UserConfig},
     seal::{SEALED_PREFIX, Sealer},
@@ -23,6 +24,8 @@ pub(super) struct FormState {
     pub(super) cached_only: bool,
     pub(super) show_download_links: bool,
     pub(super) catalogs: BTreeSet<String>,
+    /// The quality order, floor, cap, size floors and `cachedFirst`.
+    pub(super) quality: QualityForm,
     /// With sealing: the saved config, sealed, whose token an empty token field keeps.
     pub(super) kept_token: String,
     /// "Remove the saved token" is ticked.
@@ -78,6 +81,7 @@ impl FormState {
                 .iter()
                 .map(|catalog| catalog.as_str().to_owned())
                 .collect(),
+            quality: QualityForm::from_config(config),
             kept_token: String::new(),
             remove_token: false,
         }
@@ -86,10 +90,14 @@ impl FormState {
     /// Reads a form body. Checkboxes send their value only when ticked; fields the page does
     /// not have are ignored.
     pub(super) fn from_urlencoded(body: &[u8]) -> Self {
-        let mut form = Self::default();
+        let mut form = Self {
+            quality: QualityForm::unticked(),
+            ..Self::default()
+        };
         for (name, value) in url::form_urlencoded::parse(body) {
             let value = value.into_owned();
             match name.as_ref() {
+                name if form.quality.read(name, &value) => {}
                 "sources" => {
                     form.sources.insert(value);
                 }
@@ -152,6 +160,7 @@ impl FormState {
         fields.insert("cachedOnly".into(), json!(self.cached_only));
         fields.insert("showDownloadLinks".into(), json!(self.show_download_links));
         fields.insert("catalogs".into(), json!(self.catalogs));
+        self.quality.fields(&mut fields)?;
         let json = Value::Object(fields).to_string();
         UserConfig::from_json(json.as_bytes()).map_err(|error| match error {
             // On the form, "config is not valid" says nothing: the field and reason do.

@@ -14,6 +14,7 @@
 //! field, and an empty token field on submit keeps it.
 
 mod form;
+mod quality;
 mod view;
 
 use super::user_config::RequestConfig;

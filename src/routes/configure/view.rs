@@ -1,7 +1,7 @@
 //! The configure page's view model: the choices the template shows, and the page with its
 //! security headers.
 
-use super::{Install, Outcome, form::FormState};
+use super::{Install, Outcome, form::FormState, quality::PRESETS};
 use crate::{
     error::ApiError,
     protocol::config::{CatalogId, Quality, SortOrder, SourceId},
@@ -35,6 +35,10 @@ struct ConfigurePage<'a> {
     qualities: Vec<Choice>,
     sorts: Vec<Choice>,
     catalogs: Vec<Choice>,
+    /// The quality order's presets.
+    presets: Vec<Choice>,
+    /// Options of the target, floor and cap selects (value, label).
+    quality_options: Vec<(&'static str, &'static str)>,
     /// The server has `CONFIG_SECRET`: install URLs are sealed.
     sealed: bool,
     /// Links will be plain http on a non-loopback host, which Stremio refuses to install.
@@ -93,6 +97,19 @@ pub(super) fn render(
                 hint: "",
                 checked: form.catalogs.contains(catalog.as_str()),
             })
+            .collect(),
+        presets: PRESETS
+            .into_iter()
+            .map(|(value, label, hint)| Choice {
+                value,
+                label,
+                hint,
+                checked: form.quality.preset == value,
+            })
+            .collect(),
+        quality_options: Quality::BEST_FIRST
+            .into_iter()
+            .map(|quality| (quality.as_str(), quality.label()))
             .collect(),
         sealed: state.sealer.is_some(),
         insecure: is_insecure(&base_url),

@@ -1,0 +1,157 @@
+//! The quality policy through the stream route: the order the user prefers, the floor that
+//! gives way, the cap, size floors per quality, and cached releases first.
+
+use crate::common::TestApp;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use ferrio_fakes::fixtures::{MOVIE_ID, RD_TOKEN};
+use serde_json::Value;
+
+/// The streams of The Shawshank Redemption for a config given as JSON fields.
+async fn streams(app: &TestApp, fields: &str) -> Vec<Value> {
+    let config = URL_SAFE_NO_PAD.encode(format!("{{{fields}}}"));
+    let body = app
+        .get_json(&format!("/{config}/stream/movie/{MOVIE_ID}.json"), 200)
+        .await;
+    body["streams"].as_array().expect("streams").clone()
+}
+
+/// Ferrio with the title's source answers cached: in a debug build the release-name parser's
+/// first use can outlast the request deadline, and a list cut short says nothing of the policy.
+async fn spawn_app() -> TestApp {
+    let app = crate::common::spawn_app().await;
+    let warmed = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while streams(&app, "").await.len() < 5 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(warmed.is_ok(), "the sources answered within 30 s");
+    app
+}
+
+/// Each stream's quality label, as its name's second line starts: `4K`, `1080p`, `CAM`, …
+fn qualities(streams: &[Value]) -> Vec<String> {
+    streams
+        .iter()
+        .map(|stream| {
+            let name = stream["name"].as_str().unwrap_or_default();
+            let line = name.lines().nth(1).unwrap_or_default();
+            line.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The qualities in the order they first appear.
+fn groups(streams: &[Value]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for quality in qualities(streams) {
+        if seen.last() != Some(&quality) {
+            seen.push(quality);
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn preferred_qualities_order_the_list_exactly_as_listed() {
+    let app = spawn_app().await;
+    let default = groups(&streams(&app, "").await);
+    assert_eq!(
+        default.first().map(String::as_str),
+        Some("4K"),
+        "{default:?}"
+    );
+    let listed = groups(&streams(&app, r#""preferredQualities":["1080p","4k","720p"]"#).await);
+    assert_eq!(&listed[..3], ["1080p", "4K", "720p"], "{listed:?}");
+    assert_eq!(
+        listed.last().map(String::as_str),
+        Some("CAM"),
+        "unlisted after, best first"
+    );
+    let target = groups(&streams(&app, r#""targetQuality":"720p""#).await);
+    // No SD release here: 720p, then the higher ones nearest first, cams last.
+    assert_eq!(target, ["720p", "1080p", "4K", "CAM"]);
+}
+
+#[tokio::test]
+async fn the_floor_hides_lower_releases_and_gives_way_with_a_note_when_nothing_reaches_it() {
+    let app = spawn_app().await;
+    let floor = streams(&app, r#""minQuality":"1080p""#).await;
+    assert!(!floor.is_empty());
+    assert!(
+        qualities(&floor).iter().all(|q| q == "4K" || q == "1080p"),
+        "{:?}",
+        qualities(&floor)
+    );
+    // With 4K and 1080p excluded, nothing reaches the floor: the lower releases show, noted.
+    let excluded = r#""excludeQualities":["2160p","1080p"],"minQuality":"1080p""#;
+    let gave_way = streams(&app, excluded).await;
+    assert!(!gave_way.is_empty());
+    assert!(gave_way.iter().all(|stream| {
+        stream["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("⬇ below your minimum (1080p)"))
+    }));
+    let strict = streams(&app, &format!(r#"{excluded},"lowerUntilBetter":false"#)).await;
+    assert!(strict.is_empty(), "a strict floor shows nothing");
+    assert!(
+        streams(&app, "").await.iter().all(|s| !s["description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("minimum")),
+        "no note without a floor"
+    );
+}
+
+#[tokio::test]
+async fn the_cap_and_the_size_floor_per_quality_remove_what_they_name() {
+    let app = spawn_app().await;
+    let capped = qualities(&streams(&app, r#""maxQuality":"1080p""#).await);
+    assert!(
+        !capped.is_empty() && !capped.iter().any(|q| q == "4K"),
+        "{capped:?}"
+    );
+    let all_4k = qualities(&streams(&app, "").await)
+        .iter()
+        .filter(|q| *q == "4K")
+        .count();
+    let floored = qualities(&streams(&app, r#""minSizeGbByQuality":{"2160p":1000}"#).await);
+    assert!(all_4k > 0);
+    assert_eq!(
+        floored.iter().filter(|q| *q == "4K").count(),
+        0,
+        "every 4K under 1 TB"
+    );
+}
+
+/// Whether each stream is offered as likely cached (`[RD+]`).
+fn cached(streams: &[Value]) -> Vec<bool> {
+    streams
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or_default().starts_with("[RD+]"))
+        .collect()
+}
+
+#[tokio::test]
+async fn with_a_token_cached_releases_come_first_unless_asked_otherwise() {
+    let app = spawn_app().await;
+    let token = format!(r#""realdebrid":"{RD_TOKEN}""#);
+    let first = cached(&streams(&app, &token).await);
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+    let boundary = first.iter().position(|c| !c).unwrap_or(first.len());
+    assert!(
+        first[boundary..].iter().all(|c| !c),
+        "all cached first: {first:?}"
+    );
+    let by_quality = streams(&app, &format!(r#"{token},"cachedFirst":false"#)).await;
+    let flags = cached(&by_quality);
+    let uncached_above_cached = flags.windows(2).any(|pair| !pair[0] && pair[1]);
+    assert!(
+        uncached_above_cached,
+        "today's order keeps qualities: {flags:?}"
+    );
+    assert_eq!(groups(&by_quality).first().map(String::as_str), Some("4K"));
+}
