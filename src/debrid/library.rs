@@ -5,9 +5,12 @@
 //! check behind the stream list (a bad token gives one error stream, not dozens of broken
 //! links), and the "Real-Debrid library" catalog.
 
-use super::realdebrid::{
-    RdError, RealDebrid,
-    types::{TorrentInfo, TorrentStatus},
+use super::{
+    evidence::Evidence,
+    realdebrid::{
+        RdError, RealDebrid,
+        types::{TorrentInfo, TorrentStatus},
+    },
 };
 use crate::upstream::UpstreamError;
 use crate::{
@@ -50,12 +53,17 @@ pub struct Library {
     /// One torrent of a library, for its metadata and its videos' streams: Stremio asks for
     /// them again and again while a user browses, and each would otherwise be a call.
     torrents: CacheFamily<TorrentInfo, RdError>,
+    /// Accounts whose listing was refreshed because a marker's evidence had aged
+    /// (`MARKER_REVERIFY_SECS`), kept that long: one refresh per account per period.
+    reverified: CacheFamily<bool, ()>,
+    reverify_after: Duration,
     hasher: TokenHasher,
 }
 
 impl Library {
-    /// The library lister over the Real-Debrid client and the cache.
-    pub fn new(rd: RealDebrid, cache: &Cache) -> Self {
+    /// The library lister over the Real-Debrid client and the cache; evidence older than
+    /// `reverify_after` has the listing refreshed.
+    pub fn new(rd: RealDebrid, cache: &Cache, reverify_after: Duration) -> Self {
         Self {
             rd,
             lists: cache.family(
@@ -66,8 +74,42 @@ impl Library {
                 "rd_torrent",
                 account_policy(TORRENT_TTL, TORRENT_TTL, TORRENT_TTL),
             ),
+            reverified: cache.family("rd_reverified", move |_: &Result<bool, ()>| {
+                Policy::only_fresh(reverify_after)
+            }),
+            reverify_after,
             hasher: cache.token_hasher().clone(),
         }
+    }
+
+    /// Whether a marker's evidence is older than `MARKER_REVERIFY_SECS`.
+    pub fn is_aged(&self, evidence: Evidence, now_ms: u64) -> bool {
+        match evidence {
+            Evidence::SeenPlayable { at_ms } => {
+                now_ms.saturating_sub(at_ms) > crate::clock::millis(self.reverify_after)
+            }
+            Evidence::InLibrary | Evidence::DmmCached => false,
+        }
+    }
+
+    /// Refreshes the account's listing in the background — once per `MARKER_REVERIFY_SECS`
+    /// per account, however many requests meet aged evidence — so the next list is current.
+    pub async fn reverify(&self, token: &DebridToken) {
+        let key = self.hasher.hash(token);
+        if self.reverified.peek(&key).await.is_some() {
+            return;
+        }
+        self.reverified.put(&key, Ok(true)).await;
+        let (library, token) = (self.clone(), token.clone());
+        tokio::spawn(async move {
+            library.forget(&token).await;
+            if let Err(error) = library.items(&token).await {
+                tracing::info!(
+                    reason = error.outcome(),
+                    "library refresh for aged evidence failed"
+                );
+            }
+        });
     }
 
     /// One torrent of the account (`GET /torrents/info/{id}`), cached a minute.

@@ -62,7 +62,7 @@ impl Debrid {
             cache,
         );
         let availability = Availability::new(cache);
-        let library = Library::new(client.clone(), cache);
+        let library = Library::new(client.clone(), cache, settings.realdebrid.marker_reverify);
         Self {
             resolver: Resolver::new(client.clone(), cache, availability.clone(), library.clone()),
             library,

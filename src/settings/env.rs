@@ -116,6 +116,9 @@ pub(super) struct Env {
     // Real-Debrid.
     /// `REALDEBRID_TIMEOUT_MS`: timeout of one Real-Debrid call.
     pub realdebrid_timeout_ms: u64,
+    /// `MARKER_REVERIFY_SECS`: a cached marker's evidence older than this has the user's
+    /// library listing refreshed in the background, once per period.
+    pub marker_reverify_secs: u64,
     /// `RD_NEW_TOKENS_PER_CLIENT_HOUR`: Real-Debrid tokens not yet accepted by Real-Debrid that
     /// one client (address) may have tried per hour; each costs a call.
     pub rd_new_tokens_per_client_hour: u32,
@@ -176,6 +179,7 @@ impl Default for Env {
             cache_torrentio_empty_ttl_secs: 60,
             cache_dmm_token_margin_secs: 60,
             realdebrid_timeout_ms: 8_000,
+            marker_reverify_secs: 12 * 3600,
             rd_new_tokens_per_client_hour: 10,
             rd_new_tokens_per_minute: 60,
             catalog_ttl_secs: 3_600,

@@ -86,6 +86,8 @@ pub struct RealDebrid {
     pub url: Url,
     /// Timeout of one call.
     pub timeout: Duration,
+    /// Evidence older than this has the library listing refreshed.
+    pub marker_reverify: Duration,
     /// New (not yet accepted) tokens one client may try per hour.
     pub new_tokens_per_client_hour: u32,
     /// New tokens all clients together may try per minute.
@@ -260,6 +262,7 @@ impl From<Env> for Settings {
             realdebrid: RealDebrid {
                 url: env.realdebrid_url,
                 timeout: ms(env.realdebrid_timeout_ms),
+                marker_reverify: secs(env.marker_reverify_secs),
                 new_tokens_per_client_hour: env.rd_new_tokens_per_client_hour,
                 new_tokens_per_minute: env.rd_new_tokens_per_minute,
             },

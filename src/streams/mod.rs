@@ -7,6 +7,7 @@ mod library;
 mod prepared;
 pub mod present;
 mod resolve;
+mod upgrade;
 
 use crate::{
     client_address::ClientKey,
@@ -121,9 +122,15 @@ impl Pipeline {
         let (marked, floor) = self
             .marked(token, ranked.releases, &library, video, config)
             .await;
-        let streams = marked
-            .iter()
-            .map(|entry| present::stream(entry, &links, video, now))
+        self.reverify_if_aged(token, &marked, now).await;
+        let upgrade = upgrade::row(&marked, &links, video, now);
+        let streams = upgrade
+            .into_iter()
+            .chain(
+                marked
+                    .iter()
+                    .map(|entry| present::stream(entry, &links, video, now)),
+            )
             .collect();
         let floor = if ranked.floor == Floor::Held {
             floor
@@ -131,6 +138,20 @@ impl Pipeline {
             ranked.floor
         };
         noted(streams, floor).into()
+    }
+
+    /// A list showing a marker whose evidence has aged refreshes the user's library listing
+    /// (in the background, once per period), so the next list is current.
+    async fn reverify_if_aged(&self, token: &DebridToken, marked: &[Marked], now: u64) {
+        let library = &self.debrid.library;
+        let aged = marked.iter().any(|entry| {
+            entry
+                .evidence
+                .is_some_and(|evidence| library.is_aged(evidence, now))
+        });
+        if aged {
+            library.reverify(token).await;
+        }
     }
 
     async fn marked(

@@ -3,7 +3,9 @@
 
 use crate::common::TestApp;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use ferrio_fakes::fixtures::{MOVIE_ID, RD_TOKEN};
+use ferrio_fakes::fixtures::{
+    MOVIE_ID, RD_TOKEN, SHAWSHANK_1080P_SHARED, SHAWSHANK_2160P_YTS, SHAWSHANK_REMUX_DV,
+};
 use serde_json::Value;
 
 /// The streams of The Shawshank Redemption for a config given as JSON fields.
@@ -154,4 +156,87 @@ async fn with_a_token_cached_releases_come_first_unless_asked_otherwise() {
         "today's order keeps qualities: {flags:?}"
     );
     assert_eq!(groups(&by_quality).first().map(String::as_str), Some("4K"));
+}
+
+/// The first stream's description of the movie for a Real-Debrid user whose library holds
+/// `owned` (a fixture hash), and the whole list.
+async fn with_library(owned: &str) -> Vec<Value> {
+    let app = spawn_app().await;
+    // Another account plays the 4K release: from now on it is "seen" playable, for everyone.
+    let other = format!("OTHER{}", &RD_TOKEN[5..]);
+    app.fakes.realdebrid.add_token(&other);
+    let config = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{other}"}}"#));
+    let resolve = format!("/{config}/resolve/realdebrid/{SHAWSHANK_2160P_YTS}/-/video.mkv");
+    assert_eq!(app.get(&resolve).await.status().as_u16(), 302);
+    app.fakes.realdebrid.preload(RD_TOKEN, owned);
+    streams(&app, &format!(r#""realdebrid":"{RD_TOKEN}""#)).await
+}
+
+fn description(stream: &Value) -> &str {
+    stream["description"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_list_starts_with_an_upgrade_when_the_library_holds_a_lower_copy() {
+    let list = with_library(SHAWSHANK_1080P_SHARED).await;
+    let first = description(&list[0]);
+    assert!(
+        first.starts_with("⬆ Upgrade to 4K [RD+] — you have 1080p"),
+        "{first}"
+    );
+    let url = list[0]["url"].as_str().expect("a resolve link");
+    let offered = list[1..]
+        .iter()
+        .find(|stream| stream["url"].as_str() == Some(url))
+        .expect("the upgrade is a release of the list, with its normal link");
+    assert!(offered["name"].as_str().unwrap_or_default().contains("4K"));
+    let upgrades = list
+        .iter()
+        .filter(|s| description(s).contains("⬆ Upgrade"))
+        .count();
+    assert_eq!(upgrades, 1, "one row");
+}
+
+#[tokio::test]
+async fn no_upgrade_is_offered_for_the_best_copy_or_without_one() {
+    let best = with_library(SHAWSHANK_REMUX_DV).await;
+    assert!(best.iter().all(|s| !description(s).contains("⬆ Upgrade")));
+    let app = spawn_app().await;
+    let none = streams(&app, &format!(r#""realdebrid":"{RD_TOKEN}""#)).await;
+    assert!(none.iter().all(|s| !description(s).contains("⬆ Upgrade")));
+}
+
+#[tokio::test]
+async fn a_list_meeting_aged_evidence_refreshes_the_library_once() {
+    let app = crate::common::spawn_app_with(|env| {
+        env.insert("MARKER_REVERIFY_SECS".into(), "1".into());
+    })
+    .await;
+    let rd = &app.fakes.realdebrid;
+    let other = format!("OTHER{}", &RD_TOKEN[5..]);
+    rd.add_token(&other);
+    let config = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{other}"}}"#));
+    let resolve = format!("/{config}/resolve/realdebrid/{SHAWSHANK_2160P_YTS}/-/video.mkv");
+    assert_eq!(app.get(&resolve).await.status().as_u16(), 302);
+    // The evidence ages past the one-second period.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let token = format!(r#""realdebrid":"{RD_TOKEN}""#);
+    let before = rd.list_calls();
+    let list = streams(&app, &token).await;
+    assert!(
+        list.iter()
+            .any(|s| description(s).starts_with("RD+ · seen"))
+    );
+    let refreshed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while rd.list_calls() < before + 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        refreshed.is_ok(),
+        "the list's own listing, then one refresh"
+    );
+    streams(&app, &token).await;
+    assert_eq!(rd.list_calls(), before + 2, "one refresh per period");
 }
