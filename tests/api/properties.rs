@@ -225,7 +225,7 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                     target_quality: target,
                     min_quality: min,
                     lower_until_better: lower,
-                    max_quality: max_quality,
+                    max_quality,
                     min_size_gb_by_quality: floors,
                     cached_first,
                 }
