@@ -13,6 +13,10 @@ use crate::protocol::request::VideoId;
 ///   neither seasons nor episodes is kept, as the source matched it to this show. Episode
 ///   numbers without a season (anime-style) are taken as the requested season's.
 pub(super) fn plays(info: &ReleaseInfo, video: &VideoId) -> bool {
+    if info.disc {
+        // One disc of a season: some of its episodes, nobody knows which, and not a movie.
+        return false;
+    }
     match video {
         VideoId::Movie(_) => !is_series(info),
         VideoId::Episode {

@@ -7,6 +7,7 @@
 mod episodes;
 mod filter;
 mod format;
+mod guards;
 mod languages;
 mod p2p;
 mod parse;

@@ -2,7 +2,10 @@
 //! the source's answer was fetched: [`NameFacts`]), combined and mapped onto Ferrio's
 //! vocabulary.
 
-use super::vocabulary::{Hdr, Resolution};
+use super::{
+    guards,
+    vocabulary::{Hdr, Resolution},
+};
 use crate::protocol::config::Quality;
 use crate::sources::{
     candidate::{Candidate, file_name},
@@ -23,6 +26,8 @@ pub struct ReleaseInfo {
     /// (source, codec and audio as the parser spells them, lowercase languages, the group,
     /// seasons and episodes covered — empty when the names state none — and completeness).
     pub facts: NameFacts,
+    /// The release is one disc of a season (`S07D1`): which episodes it holds, nobody knows.
+    pub disc: bool,
 }
 
 impl ReleaseInfo {
@@ -30,17 +35,36 @@ impl ReleaseInfo {
     /// uses the facts read when the answer was fetched ([`ReleaseInfo::of`]); this is for
     /// names that come from nowhere else.
     pub fn parse(title: &str, filename: Option<&str>) -> Self {
-        let file = filename.map(|name| NameFacts::parse(file_name(name)));
-        Self::combine(&NameFacts::parse(title), file.as_ref())
+        let file = filename.map(|name| (file_name(name), NameFacts::parse(file_name(name))));
+        Self::guarded(
+            (title, NameFacts::parse(title)),
+            file.as_ref().map(|(name, facts)| (*name, facts)),
+        )
     }
 
     /// The facts of a candidate: combined from the names' facts read at fetch time (parsed
     /// now only for a candidate that was never read, which no cached answer holds).
     pub fn of(candidate: &Candidate) -> Self {
         match &candidate.title_facts {
-            Some(title) => Self::combine(title, candidate.file_facts.as_deref()),
+            Some(title) => {
+                let file = candidate
+                    .filename
+                    .as_deref()
+                    .map(file_name)
+                    .zip(candidate.file_facts.as_deref());
+                Self::guarded((&candidate.title, NameFacts::clone(title)), file)
+            }
             None => Self::parse(&candidate.title, candidate.filename.as_deref()),
         }
+    }
+
+    /// The parser's facts of each name corrected by Ferrio's guards (`guards.rs`), combined.
+    fn guarded(release: (&str, NameFacts), file: Option<(&str, &NameFacts)>) -> Self {
+        let (release, release_disc) = guards::corrected(release.0, release.1);
+        let file = file.map(|(name, facts)| guards::corrected(name, facts.clone()));
+        let mut info = Self::combine(&release, file.as_ref().map(|(facts, _)| facts));
+        info.disc = release_disc || file.is_some_and(|(_, disc)| disc);
+        info
     }
 
     /// The release name decides each fact; the file name fills in what the release name does
@@ -73,6 +97,7 @@ impl ReleaseInfo {
                 episodes,
                 complete: release.complete,
             },
+            disc: false,
         }
     }
 
@@ -188,7 +213,8 @@ mod tests {
         );
         assert_eq!(info.hdr, [Hdr::DolbyVision, Hdr::Hdr10Plus]);
         assert_eq!(info.facts.audio.as_deref(), Some("atmos"));
-        assert_eq!(info.facts.languages, ["english", "russian"]);
+        // In the name's order (see `guards.rs`).
+        assert_eq!(info.facts.languages, ["russian", "english"]);
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub fn row(
             }
         })?;
     let mut stream = present::stream(best, links, video, now_ms);
-    stream.name = format!("⬆ Upgrade\n{}", stream.name);
+    // `[RD+] Ferrio ⬆ Upgrade` over the quality line: still an `[RD+]` stream first.
+    stream.name = stream.name.replacen("Ferrio", "Ferrio ⬆ Upgrade", 1);
     stream.description = format!(
         "⬆ Upgrade to {} [RD+] — you have {}\n{}",
         best.release.info.quality.label(),

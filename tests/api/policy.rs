@@ -240,3 +240,30 @@ async fn a_list_meeting_aged_evidence_refreshes_the_library_once() {
     streams(&app, &token).await;
     assert_eq!(rd.list_calls(), before + 2, "one refresh per period");
 }
+
+#[tokio::test]
+async fn with_cached_only_the_floor_is_judged_on_cached_releases() {
+    let app = spawn_app().await;
+    let token = format!(r#""realdebrid":"{RD_TOKEN}","cachedOnly":true"#);
+    let cached = streams(&app, &token).await;
+    assert!(!cached.is_empty());
+    assert!(
+        !qualities(&cached).contains(&"4K".to_owned()),
+        "no cached 4K here"
+    );
+    // Uncached 4K releases exist, but with cachedOnly they are not offered: the floor gives way.
+    let floored = streams(&app, &format!(r#"{token},"minQuality":"2160p""#)).await;
+    assert_eq!(floored.len(), cached.len());
+    assert!(
+        floored
+            .iter()
+            .all(|s| description(s).starts_with("⬇ below your minimum (4K)"))
+    );
+}
+
+#[tokio::test]
+async fn the_fields_combine() {
+    let app = spawn_app().await;
+    let combined = r#""preferredQualities":["720p","1080p"],"maxQuality":"1080p","minQuality":"720p","limitPerQuality":1"#;
+    assert_eq!(qualities(&streams(&app, combined).await), ["720p", "1080p"]);
+}

@@ -45,10 +45,12 @@ async fn streams(app: &TestApp, config: &str, id: &str, kind: &str) -> Vec<Value
     body["streams"].as_array().expect("streams").clone()
 }
 
+/// The stream of the release with `hash` (not the upgrade row that may repeat its link).
 fn stream_for<'a>(streams: &'a [Value], hash: &str) -> Option<&'a Value> {
-    streams
-        .iter()
-        .find(|s| s["url"].as_str().is_some_and(|url| url.contains(hash)))
+    streams.iter().find(|s| {
+        s["url"].as_str().is_some_and(|url| url.contains(hash))
+            && !s["name"].as_str().unwrap_or_default().contains("⬆ Upgrade")
+    })
 }
 
 #[tokio::test]
