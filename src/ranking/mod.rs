@@ -99,7 +99,7 @@ mod tests {
     use super::*;
     use crate::protocol::config::{Quality, SortOrder};
     use serde_json::json;
-    use testing::{GB, episode, hash, movie};
+    use testing::{GB, episode, hash, movie, titles};
 
     fn candidate(title: &str, seeders: u32, size: u64) -> Arc<Candidate> {
         Arc::new(Candidate {
@@ -107,13 +107,6 @@ mod tests {
             size: Some(size),
             ..testing::candidate(title)
         })
-    }
-
-    fn titles(releases: &[Release]) -> Vec<&str> {
-        releases
-            .iter()
-            .map(|r| r.candidate.title.as_str())
-            .collect()
     }
 
     #[test]

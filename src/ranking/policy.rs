@@ -128,7 +128,7 @@ impl Floor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ranking::testing::{GB, release};
+    use crate::ranking::testing::{GB, release, titles};
     use Quality::*;
 
     fn order(config: UserConfig) -> Vec<Quality> {
@@ -174,13 +174,6 @@ mod tests {
             "listed by name: the user's choice"
         );
         assert!(listed_cam.sends_last(TeleSync));
-    }
-
-    fn titles(releases: &[Release]) -> Vec<&str> {
-        releases
-            .iter()
-            .map(|r| r.candidate.title.as_str())
-            .collect()
     }
 
     #[test]

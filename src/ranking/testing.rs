@@ -56,3 +56,11 @@ pub fn episode(season: u32, episode: u32) -> VideoId {
 }
 
 pub const GB: u64 = 1 << 30;
+
+/// The release names of a list, in order.
+pub fn titles(releases: &[Release]) -> Vec<&str> {
+    releases
+        .iter()
+        .map(|r| r.candidate.title.as_str())
+        .collect()
+}
