@@ -28,6 +28,7 @@ pub struct Metrics {
     circuit_open: IntGaugeVec,
     names_parsed: IntCounter,
     refusals: IntCounterVec,
+    verdicts: IntCounterVec,
 }
 
 impl Metrics {
@@ -88,6 +89,14 @@ impl Metrics {
             &["reason"],
         )?;
         registry.register(Box::new(refusals.clone()))?;
+        let verdicts = IntCounterVec::new(
+            Opts::new(
+                "rd_verdicts_total",
+                "Real-Debrid terminal statuses recorded as verdicts about torrents, by kind",
+            ),
+            &["kind"],
+        )?;
+        registry.register(Box::new(verdicts.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -98,7 +107,13 @@ impl Metrics {
             circuit_open,
             names_parsed,
             refusals,
+            verdicts,
         })
+    }
+
+    /// Counts one verdict recorded about a torrent: `virus`, `magnet_error`, `dead`, `error`.
+    pub fn verdict(&self, kind: &str) {
+        self.verdicts.with_label_values(&[kind]).inc();
     }
 
     /// Counts one refusal: `client_budget`, `client_dmm_pending`, `imdb_frontier`, …

@@ -1,6 +1,7 @@
 //! Marking one account's ranked list: which releases it is offered, with what evidence of
 //! being cached, in what order.
 
+use super::verdicts::Verdict;
 use super::{
     Debrid,
     evidence::{Evidence, Signals},
@@ -44,21 +45,30 @@ impl Debrid {
             .map(|target| (&target.hash, target.file_key()))
             .collect();
         let views = self.availability.views(&torrents, &account);
-        let (views, dmm_cached) =
-            tokio::join!(views, self.dmm.cached(request.video.imdb(), &hashes));
+        let (views, dmm_cached, verdicts) = tokio::join!(
+            views,
+            self.dmm.cached(request.video.imdb(), &hashes),
+            self.verdicts.of_many(&hashes),
+        );
         let signals = Signals::new(library, &dmm_cached);
-        let marked = releases
+        let mut marked: Vec<Marked> = releases
             .into_iter()
             .zip(targets)
-            .zip(views)
-            .filter(|(_, view)| !view.refused_here)
-            .map(|((release, target), view)| Marked {
+            .zip(views.into_iter().zip(verdicts))
+            .filter(|(_, (view, _))| !view.refused_here)
+            .map(|((release, target), (view, verdict))| Marked {
                 evidence: signals.evidence(&target, &view),
                 demoted: view.demoted,
+                verdict,
                 release,
                 target,
             })
             .collect();
+        // A virus is hidden — unless every release carries a verdict: then all are shown,
+        // each with its note, and the user decides.
+        if !marked.iter().all(|entry| entry.verdict.is_some()) {
+            marked.retain(|entry| !entry.verdict.is_some_and(Verdict::hides));
+        }
         arrange(marked, request.config)
     }
 }
@@ -70,6 +80,9 @@ pub struct Marked {
     pub evidence: Option<Evidence>,
     /// Real-Debrid refused it to several accounts lately: offered last, with a note.
     pub demoted: bool,
+    /// What Real-Debrid's terminal statuses said of the torrent (`verdicts.rs`): after the
+    /// healthy releases of its quality, with a note.
+    pub verdict: Option<Verdict>,
 }
 
 /// Applies `cachedOnly` / `showDownloadLinks` and, with `cachedOnly`, the quality floor (only
@@ -100,13 +113,20 @@ fn cached_up(marked: Vec<Marked>, config: &UserConfig) -> Vec<Marked> {
         let (cached, rest): (Vec<_>, Vec<_>) = marked
             .into_iter()
             .partition(|entry| entry.evidence.is_some());
-        cached.into_iter().chain(rest).collect()
+        let judged_last = |entry: &Marked| (entry.verdict.is_some(), false);
+        let mut arranged = within_quality(cached, judged_last);
+        arranged.extend(within_quality(rest, judged_last));
+        arranged
     } else {
-        by_quality(marked)
+        within_quality(marked, |entry| {
+            (entry.verdict.is_some(), entry.evidence.is_none())
+        })
     }
 }
 
-fn by_quality(marked: Vec<Marked>) -> Vec<Marked> {
+/// Reorders entries within each quality by `key` (false first), leaving every quality's
+/// positions where the user's sort put them.
+fn within_quality(marked: Vec<Marked>, key: impl Fn(&Marked) -> (bool, bool)) -> Vec<Marked> {
     let qualities: Vec<Quality> = marked
         .iter()
         .map(|entry| entry.release.info.quality)
@@ -118,7 +138,7 @@ fn by_quality(marked: Vec<Marked>) -> Vec<Marked> {
             .filter(|&i| qualities[i] == quality)
             .collect();
         let mut group: Vec<Marked> = positions.iter().filter_map(|&i| slots[i].take()).collect();
-        group.sort_by_key(|entry| entry.evidence.is_none());
+        group.sort_by_key(&key);
         for (position, entry) in positions.into_iter().zip(group) {
             arranged[position] = Some(entry);
         }

@@ -18,6 +18,7 @@ pub mod select;
 pub mod status;
 pub mod strikes;
 pub mod target;
+pub mod verdicts;
 
 use crate::{
     cache::{Cache, TokenHasher},
@@ -31,6 +32,7 @@ use dmm_signal::DmmSignal;
 use library::Library;
 use realdebrid::RealDebrid;
 use resolve::Resolver;
+use verdicts::Verdicts;
 
 /// The Real-Debrid side of Ferrio. Cheap to clone.
 #[derive(Clone)]
@@ -40,6 +42,7 @@ pub struct Debrid {
     pub resolver: Resolver,
     pub client: RealDebrid,
     pub dmm: DmmSignal,
+    pub verdicts: Verdicts,
     admission: Admission,
     hasher: TokenHasher,
 }
@@ -63,12 +66,20 @@ impl Debrid {
         );
         let availability = Availability::new(cache);
         let library = Library::new(client.clone(), cache, settings.realdebrid.marker_reverify);
+        let verdicts = Verdicts::new(cache, metrics.clone());
         Self {
-            resolver: Resolver::new(client.clone(), cache, availability.clone(), library.clone()),
+            resolver: Resolver::new(
+                client.clone(),
+                cache,
+                availability.clone(),
+                library.clone(),
+                verdicts.clone(),
+            ),
             library,
             availability,
             client,
             dmm: DmmSignal::new(sources, cache),
+            verdicts,
             admission: Admission::new(&settings.realdebrid, cache, metrics),
             hasher: cache.token_hasher().clone(),
         }

@@ -15,6 +15,7 @@ use super::{
     select::{self, FileSelector},
     status::StatusVideo,
     target::Target,
+    verdicts::Verdicts,
 };
 use crate::{
     cache::{Cache, CacheFamily, Policy},
@@ -44,11 +45,12 @@ pub const FAILURE_TTL: Duration = Duration::from_secs(60);
 pub struct Preparer {
     rd: RealDebrid,
     library: Library,
+    verdicts: Verdicts,
     prepared: CacheFamily<String, StatusVideo>,
 }
 
 impl Preparer {
-    pub fn new(rd: RealDebrid, library: Library, cache: &Cache) -> Self {
+    pub fn new(rd: RealDebrid, library: Library, verdicts: Verdicts, cache: &Cache) -> Self {
         let prepared = cache
             .family("rd_prepared", |result: &Result<String, StatusVideo>| {
                 Policy::only_fresh(match result {
@@ -60,6 +62,7 @@ impl Preparer {
         Self {
             rd,
             library,
+            verdicts,
             prepared,
         }
     }
@@ -112,6 +115,7 @@ impl Preparer {
                 .cloned()
                 .ok_or(StatusVideo::NoVideo),
             status if status.is_failed() => {
+                self.verdicts.record(&target.hash, status).await;
                 if added {
                     // A dead torrent Ferrio added is junk in the user's account.
                     let _ = self.rd.delete_torrent(token, &info.id).await;

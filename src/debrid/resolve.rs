@@ -19,6 +19,7 @@ use super::{
     select,
     status::StatusVideo,
     target::Target,
+    verdicts::Verdicts,
 };
 use crate::{
     cache::{Cache, CacheFamily, Policy, TokenHasher},
@@ -54,6 +55,7 @@ pub struct Viewer<'a> {
 pub struct Resolver {
     rd: RealDebrid,
     availability: Availability,
+    verdicts: Verdicts,
     preparer: Preparer,
     resolved: CacheFamily<Resolution, ()>,
     hasher: TokenHasher,
@@ -66,6 +68,7 @@ impl Resolver {
         cache: &Cache,
         availability: Availability,
         library: Library,
+        verdicts: Verdicts,
     ) -> Self {
         let resolved = cache
             .family(
@@ -79,9 +82,10 @@ impl Resolver {
             // Above the slowest resolution: the preparation's deadline and one unrestrict.
             .waiting_at_most(PREPARE_DEADLINE + Duration::from_secs(20));
         Self {
-            preparer: Preparer::new(rd.clone(), library, cache),
+            preparer: Preparer::new(rd.clone(), library, verdicts.clone(), cache),
             rd,
             availability,
+            verdicts,
             resolved,
             hasher: cache.token_hasher().clone(),
         }
@@ -126,9 +130,11 @@ impl Resolver {
         let file = target.file_key();
         match self.link(viewer, account, target).await {
             Ok(link) => {
-                self.availability
-                    .record_playable(&target.hash, &file, account)
-                    .await;
+                tokio::join!(
+                    self.availability
+                        .record_playable(&target.hash, &file, account),
+                    self.verdicts.clear(&target.hash),
+                );
                 Resolution::Link(link)
             }
             Err(video) => {

@@ -54,11 +54,16 @@ pub fn stream(entry: &Marked, links: &LinkBase<'_>, video: &VideoId, now_ms: u64
         ),
     };
     labels.name.insert_str(0, prefix);
-    labels.description = if entry.demoted {
-        format!("{marker}\n{DEMOTED_NOTE}\n{}", labels.description)
-    } else {
-        format!("{marker}\n{}", labels.description)
-    };
+    let notes = [
+        entry.demoted.then_some(DEMOTED_NOTE),
+        entry.verdict.map(|verdict| verdict.note()),
+    ];
+    let notes: String = notes
+        .iter()
+        .flatten()
+        .map(|note| format!("{note}\n"))
+        .collect();
+    labels.description = format!("{marker}\n{notes}{}", labels.description);
     let filename = entry
         .release
         .candidate

@@ -4,6 +4,7 @@
 mod account;
 mod instances;
 mod tokens;
+mod torrent_verdicts;
 mod verdicts;
 mod viewer;
 
