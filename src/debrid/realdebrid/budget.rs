@@ -2,6 +2,10 @@
 //! refused requests too, so a client that retries a 429 at once only digs deeper. Every call
 //! for one token goes through one bucket here, and a 429 closes the bucket until Retry-After
 //! (or an exponential backoff when Real-Debrid sends none).
+//!
+//! The rate adapts, as TCP's window does: a 429 halves the token's rate (and its burst), down to
+//! a sixteenth, and each clean answer gives back a sixteenth of the full rate, so a token that
+//! Real-Debrid throttles below the documented limit settles where it is answered.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,6 +18,8 @@ const BURST: f64 = 20.0;
 const PER_SECOND: f64 = 4.0;
 /// Longest exponential backoff after repeated 429s without Retry-After.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// The least share of the full rate a token is slowed to, and the step it recovers by.
+const RATE_STEP: f64 = 1.0 / 16.0;
 /// Past this many buckets, the ones at rest are dropped before a new one is added: anyone can
 /// send made-up tokens, and the map must not grow with them.
 const PRUNE_ABOVE: usize = 1_000;
@@ -23,16 +29,33 @@ struct Bucket {
     refilled: Instant,
     closed_until: Option<Instant>,
     consecutive_429: u32,
+    /// The share of the full rate and burst this token is allowed now (1 until a 429).
+    rate: f64,
 }
 
 impl Bucket {
-    /// A bucket that would be full now, with no backoff running or streak counted, is the
-    /// same as a new one: dropping it forgets nothing.
+    fn new(now: Instant) -> Self {
+        Self {
+            tokens: BURST,
+            refilled: now,
+            closed_until: None,
+            consecutive_429: 0,
+            rate: 1.0,
+        }
+    }
+
+    /// A bucket that would be full now, at the full rate, with no backoff running or streak
+    /// counted, is the same as a new one: dropping it forgets nothing.
     fn at_rest(&self, now: Instant) -> bool {
         let refilled = self.tokens + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND;
         refilled >= BURST
+            && self.rate >= 1.0
             && self.consecutive_429 == 0
             && self.closed_until.is_none_or(|until| until <= now)
+    }
+
+    fn capacity(&self) -> f64 {
+        (BURST * self.rate).max(1.0)
     }
 }
 
@@ -62,23 +85,19 @@ impl Budget {
         if buckets.len() >= PRUNE_ABOVE && !buckets.contains_key(&key) {
             buckets.retain(|_, bucket| !bucket.at_rest(now));
         }
-        let bucket = buckets.entry(key).or_insert(Bucket {
-            tokens: BURST,
-            refilled: now,
-            closed_until: None,
-            consecutive_429: 0,
-        });
+        let bucket = buckets.entry(key).or_insert_with(|| Bucket::new(now));
         if let Some(until) = bucket.closed_until.filter(|until| *until > now) {
             return Permit::After(until - now);
         }
+        let per_second = PER_SECOND * bucket.rate;
         let elapsed = now.duration_since(bucket.refilled).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * PER_SECOND).min(BURST);
+        bucket.tokens = (bucket.tokens + elapsed * per_second).min(bucket.capacity());
         bucket.refilled = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
             Permit::Granted
         } else {
-            Permit::After(Duration::from_secs_f64((1.0 - bucket.tokens) / PER_SECOND))
+            Permit::After(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
         }
     }
 
@@ -95,6 +114,7 @@ impl Budget {
                 .min(MAX_BACKOFF);
         };
         bucket.consecutive_429 = bucket.consecutive_429.saturating_add(1);
+        bucket.rate = (bucket.rate / 2.0).max(RATE_STEP);
         let backoff = Duration::from_secs(1u64 << bucket.consecutive_429.min(6).saturating_sub(1));
         let wait = retry_after.unwrap_or(backoff).min(MAX_BACKOFF);
         bucket.closed_until = Some(Instant::now() + wait);
@@ -110,7 +130,8 @@ impl Budget {
             .len()
     }
 
-    /// Records an answer that was not a 429, ending any backoff streak.
+    /// Records an answer that was not a 429: it ends any backoff streak and gives back one
+    /// step of the rate.
     pub fn answered(&self, key: [u8; 32]) {
         let mut buckets = self
             .buckets
@@ -118,7 +139,17 @@ impl Budget {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(bucket) = buckets.get_mut(&key) {
             bucket.consecutive_429 = 0;
+            bucket.rate = (bucket.rate + RATE_STEP).min(1.0);
         }
+    }
+
+    /// The share of the full rate the token is allowed now (1 for a token without a bucket).
+    pub fn rate(&self, key: [u8; 32]) -> f64 {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .map_or(1.0, |bucket| bucket.rate)
     }
 }
 
@@ -127,6 +158,34 @@ mod tests {
     use super::*;
 
     const KEY: [u8; 32] = [7; 32];
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_halves_the_rate_and_clean_answers_give_it_back_step_by_step() {
+        let budget = Budget::default();
+        assert_eq!(budget.acquire(KEY), Permit::Granted);
+        budget.rate_limited(KEY, Some(Duration::ZERO));
+        budget.rate_limited(KEY, Some(Duration::ZERO));
+        assert_eq!(budget.rate(KEY), 0.25);
+        // At a quarter of the rate, a second refills one call, not four.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(budget.acquire(KEY), Permit::Granted);
+        assert!(
+            matches!(budget.acquire(KEY), Permit::After(_)),
+            "one call a second"
+        );
+        for _ in 0..12 {
+            budget.answered(KEY);
+        }
+        assert_eq!(
+            budget.rate(KEY),
+            1.0,
+            "recovered after twelve clean answers"
+        );
+        for _ in 0..10 {
+            budget.rate_limited(KEY, Some(Duration::ZERO));
+        }
+        assert_eq!(budget.rate(KEY), RATE_STEP, "never below a sixteenth");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_is_allowed_then_calls_are_paced() {
