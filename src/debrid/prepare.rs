@@ -10,8 +10,9 @@ use super::{
     library::Library,
     realdebrid::{
         RdError, RealDebrid,
-        types::{TorrentInfo, TorrentStatus},
+        types::{TorrentInfo, TorrentStatus, TorrentSummary},
     },
+    resolve::Viewer,
     select::{self, FileSelector},
     status::StatusVideo,
     target::Target,
@@ -71,18 +72,18 @@ impl Preparer {
     /// or the video saying why there is none: cached, or computed once across instances.
     pub async fn link(
         &self,
-        token: &DebridToken,
+        viewer: Viewer<'_>,
         account: &str,
         target: &Target,
-        viewer: Option<ClientAddress>,
     ) -> Result<String, StatusVideo> {
         let key = format!("{account}:{}:{}", target.hash, target.selector);
         let this = self.clone();
-        let (token, target) = (token.clone(), target.clone());
+        let (token, target) = (viewer.token.clone(), target.clone());
+        let (address, clean_failed) = (viewer.address, viewer.clean_failed);
         let fetch = move || {
             let (this, token, target) = (this.clone(), token.clone(), target.clone());
             async move {
-                let work = this.prepare(&token, &target, viewer.as_ref());
+                let work = this.prepare(&token, &target, address.as_ref(), clean_failed);
                 tokio::time::timeout(PREPARE_DEADLINE, work)
                     .await
                     .unwrap_or(Err(StatusVideo::Unavailable))
@@ -102,8 +103,11 @@ impl Preparer {
         token: &DebridToken,
         target: &Target,
         viewer: Option<&ClientAddress>,
+        clean_failed: bool,
     ) -> Result<String, StatusVideo> {
-        let (info, added) = self.torrent_with_file(token, target, viewer).await?;
+        let (info, added) = self
+            .torrent_with_file(token, target, viewer, clean_failed)
+            .await?;
         if added {
             // The account changed: its cached listing (library catalog, "in your library"
             // markers) must show it now, not minutes later.
@@ -134,9 +138,14 @@ impl Preparer {
         token: &DebridToken,
         target: &Target,
         viewer: Option<&ClientAddress>,
+        clean_failed: bool,
     ) -> Result<(TorrentInfo, bool), StatusVideo> {
         let failed = |error: RdError| StatusVideo::for_error(&error);
         let page = self.rd.torrents(token, 1, 100).await.map_err(failed)?;
+        if clean_failed {
+            self.delete_failed_copies(token, target, &page.torrents)
+                .await;
+        }
         let existing = page.torrents.iter().find(|torrent| {
             torrent.hash.eq_ignore_ascii_case(target.hash.as_str()) && !torrent.status.is_failed()
         });
@@ -165,6 +174,30 @@ impl Preparer {
             .await
             .map_err(failed)?;
         Ok((info, true))
+    }
+
+    /// Deletes the account's copies of the torrent that Real-Debrid failed (`magnet_error`,
+    /// `error`, `virus`, `dead`): junk that would otherwise stay, and that a new add replaces.
+    /// A healthy copy is never touched.
+    async fn delete_failed_copies(
+        &self,
+        token: &DebridToken,
+        target: &Target,
+        torrents: &[TorrentSummary],
+    ) {
+        let failed = torrents.iter().filter(|torrent| {
+            torrent.hash.eq_ignore_ascii_case(target.hash.as_str()) && torrent.status.is_failed()
+        });
+        let mut deleted = false;
+        for copy in failed {
+            if self.rd.delete_torrent(token, &copy.id).await.is_ok() {
+                tracing::info!(hash = %target.hash, status = ?copy.status, "failed copy deleted before a new add");
+                deleted = true;
+            }
+        }
+        if deleted {
+            self.library.forget(token).await;
+        }
     }
 
     /// Waits (bounded) through magnet conversion, then selects the wanted file if nothing is

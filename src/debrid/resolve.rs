@@ -48,6 +48,8 @@ pub struct Viewer<'a> {
     pub token: &'a DebridToken,
     pub address: Option<ClientAddress>,
     pub client: ClientKey,
+    /// `cleanFailed`: a failed copy of the torrent in the account is deleted before the add.
+    pub clean_failed: bool,
 }
 
 /// Resolves targets for viewers. Cheap to clone.
@@ -99,10 +101,11 @@ impl Resolver {
             .map_or_else(|| "-".to_owned(), |a| self.hasher.hash_address(&a));
         let key = format!("{account}:{}:{}:{address}", target.hash, target.selector);
         let this = self.clone();
-        let (token, address, client, target) = (
+        let (token, address, client, clean_failed, target) = (
             viewer.token.clone(),
             viewer.address,
             viewer.client,
+            viewer.clean_failed,
             target.clone(),
         );
         let fetch = move || {
@@ -113,6 +116,7 @@ impl Resolver {
                     token: &token,
                     address,
                     client,
+                    clean_failed,
                 };
                 Ok(this.resolve_now(viewer, &account, &target).await)
             }
@@ -178,10 +182,7 @@ impl Resolver {
         account: &str,
         target: &Target,
     ) -> Result<String, StatusVideo> {
-        let restricted = self
-            .preparer
-            .link(viewer.token, account, target, viewer.address)
-            .await?;
+        let restricted = self.preparer.link(viewer, account, target).await?;
         match self
             .rd
             .unrestrict(viewer.token, &restricted, viewer.address.as_ref())

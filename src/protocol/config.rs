@@ -128,6 +128,9 @@ pub struct UserConfig {
     /// token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_first: Option<bool>,
+    /// With Real-Debrid: a failed copy of a torrent in the account (`magnet_error`, `error`,
+    /// `virus`, `dead`) is deleted when the torrent is played again.
+    pub clean_failed: bool,
 }
 
 impl Default for UserConfig {
@@ -152,6 +155,7 @@ impl Default for UserConfig {
             max_quality: None,
             min_size_gb_by_quality: BTreeMap::new(),
             cached_first: None,
+            clean_failed: true,
         }
     }
 }

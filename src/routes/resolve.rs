@@ -48,6 +48,7 @@ pub async fn resolve(
         token: &token,
         address: viewer_address(&request, header),
         client: client_key(&request, header),
+        clean_failed: config.clean_failed,
     };
     let resolution = state
         .pipeline

@@ -56,6 +56,7 @@ fn chosen_form() -> Vec<(&'static str, &'static str)> {
         ("maxQuality", "2160p"),
         ("minSizeGbByQuality", " 2160p : 8 "),
         ("cachedFirst", "off"),
+        ("cleanFailed", "on"),
     ]
 }
 
@@ -281,6 +282,7 @@ async fn the_default_form_gives_the_default_config() {
         ("maxQuality", ""),
         ("minSizeGbByQuality", ""),
         ("cachedFirst", ""),
+        ("cleanFailed", "on"),
     ];
     let html = page(app.submit_configure(&form).await, 200).await;
     let manifest_url = value_of(&html, "manifest-url");

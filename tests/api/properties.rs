@@ -228,6 +228,7 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                     max_quality,
                     min_size_gb_by_quality: floors,
                     cached_first,
+                    clean_failed: cached,
                 }
             },
         )

@@ -278,6 +278,14 @@ impl RealDebridFake {
         id
     }
 
+    /// Puts one torrent of `token`'s account in a terminal status (`magnet_error`, `error`,
+    /// `virus`, `dead`): a failed copy in the user's account, while the hash itself is fine.
+    pub fn fail_torrent(&self, token: &str, id: &str, status: &str) {
+        if let Some(t) = lock(&self.inner.state).torrent_mut(token, id) {
+            t.failed = Some(status.to_owned());
+        }
+    }
+
     /// The torrents in `token`'s account, oldest first.
     pub fn torrents(&self, token: &str) -> Vec<RdTorrentSummary> {
         let st = lock(&self.inner.state);

@@ -9,6 +9,9 @@ use crate::common::js_date;
 impl RdState {
     /// The status string a torrent shows, after any per-hash override.
     pub(crate) fn status(&self, t: &Torrent) -> String {
+        if let Some(failed) = &t.failed {
+            return failed.clone();
+        }
         let over = self
             .hashes
             .get(&t.hash)

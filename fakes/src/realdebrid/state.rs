@@ -39,6 +39,9 @@ pub(crate) struct Torrent {
     pub(crate) ended: Option<u64>,
     /// One `https://real-debrid.com/d/<ID>` per selected file, in file order.
     pub(crate) links: Vec<String>,
+    /// A terminal status this one torrent shows (`magnet_error`, `error`, `virus`, `dead`),
+    /// whatever other copies of its hash do.
+    pub(crate) failed: Option<String>,
 }
 
 /// Per-hash knobs.
@@ -176,6 +179,7 @@ impl RdState {
             added: unix_now(),
             ended: None,
             links: Vec::new(),
+            failed: None,
         };
         self.accounts
             .entry(token.to_owned())

@@ -23,6 +23,7 @@ pub(super) struct FormState {
     pub(super) exclude_keywords: String,
     pub(super) cached_only: bool,
     pub(super) show_download_links: bool,
+    pub(super) clean_failed: bool,
     pub(super) catalogs: BTreeSet<String>,
     /// The quality order, floor, cap, size floors and `cachedFirst`.
     pub(super) quality: QualityForm,
@@ -76,6 +77,7 @@ impl FormState {
             exclude_keywords: config.exclude_keywords.join(", "),
             cached_only: config.cached_only,
             show_download_links: config.show_download_links,
+            clean_failed: config.clean_failed,
             catalogs: config
                 .catalogs
                 .iter()
@@ -115,6 +117,7 @@ impl FormState {
                 "excludeKeywords" => form.exclude_keywords = value,
                 "cachedOnly" => form.cached_only = true,
                 "showDownloadLinks" => form.show_download_links = true,
+                "cleanFailed" => form.clean_failed = true,
                 "keptToken" => form.kept_token = value,
                 "removeToken" => form.remove_token = true,
                 _ => {}
@@ -159,6 +162,7 @@ impl FormState {
         fields.insert("excludeKeywords".into(), json!(keywords));
         fields.insert("cachedOnly".into(), json!(self.cached_only));
         fields.insert("showDownloadLinks".into(), json!(self.show_download_links));
+        fields.insert("cleanFailed".into(), json!(self.clean_failed));
         fields.insert("catalogs".into(), json!(self.catalogs));
         self.quality.fields(&mut fields)?;
         let json = Value::Object(fields).to_string();

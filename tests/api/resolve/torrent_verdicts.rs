@@ -107,3 +107,45 @@ async fn when_every_release_carries_a_verdict_all_are_shown_with_their_notes() {
             .all(|s| description(s).contains("flagged this torrent as a virus"))
     );
 }
+
+/// The user's account holds a copy of the torrent that Real-Debrid failed.
+fn failed_copy_in_account(app: &TestApp) -> String {
+    let rd = &app.fakes.realdebrid;
+    let id = rd.preload(RD_TOKEN, fixtures::SHAWSHANK_MULTI);
+    rd.fail_torrent(RD_TOKEN, &id, "magnet_error");
+    id
+}
+
+#[tokio::test]
+async fn playing_a_torrent_whose_copy_failed_deletes_that_copy_and_plays() {
+    let app = spawn_app().await;
+    let failed = failed_copy_in_account(&app);
+    let played = location(
+        &app,
+        &resolve_path(&config(""), fixtures::SHAWSHANK_MULTI, "-", None),
+    )
+    .await;
+    assert!(played.contains("/dl/"), "the first tap plays: {played}");
+    let rd = &app.fakes.realdebrid;
+    assert_eq!(rd.delete_calls(), 1);
+    let ids: Vec<String> = rd.torrents(RD_TOKEN).into_iter().map(|t| t.id).collect();
+    assert!(!ids.contains(&failed), "the failed copy is gone: {ids:?}");
+    assert_eq!(ids.len(), 1, "and a new copy plays");
+}
+
+#[tokio::test]
+async fn without_clean_failed_the_failed_copy_is_left_alone() {
+    let app = spawn_app().await;
+    let failed = failed_copy_in_account(&app);
+    let config = config(r#","cleanFailed":false"#);
+    let played = location(
+        &app,
+        &resolve_path(&config, fixtures::SHAWSHANK_MULTI, "-", None),
+    )
+    .await;
+    assert!(played.contains("/dl/"), "{played}");
+    let rd = &app.fakes.realdebrid;
+    assert_eq!(rd.delete_calls(), 0);
+    let ids: Vec<String> = rd.torrents(RD_TOKEN).into_iter().map(|t| t.id).collect();
+    assert!(ids.contains(&failed) && ids.len() == 2, "{ids:?}");
+}
