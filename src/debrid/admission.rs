@@ -118,8 +118,8 @@ impl super::Debrid {
     /// Whether Real-Debrid calls may be made for `token` on behalf of `client` (see the module
     /// documentation); every route that calls Real-Debrid with a user's token asks first.
     pub async fn admit(&self, token: &DebridToken, client: ClientKey) -> Result<(), RdError> {
-        let standing = self.client.standing(token).await;
         let token_hash = self.hasher.hash(token);
+        let standing = self.client.standing(&token_hash).await;
         self.admission.admit(&token_hash, standing, client).await
     }
 }

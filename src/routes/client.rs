@@ -2,7 +2,10 @@
 //! (`CLIENT_IP_HEADER`), else the connection's peer. Only a public address comes out of it
 //! (see [`ClientAddress`]); a missing or malformed header is no address, never an error.
 
-use crate::client_address::{ClientAddress, ClientKey, header_address};
+use crate::{
+    client_address::{ClientAddress, ClientKey, header_address},
+    state::AppState,
+};
 use actix_web::HttpRequest;
 use std::net::IpAddr;
 
@@ -19,6 +22,11 @@ fn stated_address(request: &HttpRequest, header: Option<&str>) -> Option<IpAddr>
 /// states.
 pub fn client_key(request: &HttpRequest, header: Option<&str>) -> ClientKey {
     ClientKey::of(stated_address(request, header))
+}
+
+/// [`client_key`] with the proxy header the server is configured with.
+pub fn request_client(request: &HttpRequest, state: &AppState) -> ClientKey {
+    client_key(request, state.settings.server.client_ip_header.as_deref())
 }
 
 /// The viewer's public address, if the request shows one: telling Real-Debrid a private or

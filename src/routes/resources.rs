@@ -1,7 +1,7 @@
 //! The protocol resources: `catalog`, `meta` and `stream`.
 
 use super::{
-    client::client_key,
+    client::request_client,
     respond::{rendered, resource_path},
     user_config::{RequestConfig, config_segment},
 };
@@ -55,7 +55,7 @@ pub async fn stream(
         base_url: &base_url,
         config_segment: segment,
     };
-    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
+    let client = request_client(&request, &state);
     // Boxed: the pipeline's future is large, and moving it around costs every request.
     let render = Box::pin(async {
         let listing: Listing = match &video {
@@ -88,7 +88,7 @@ pub async fn catalog(
     let path = resource_path(&request)?;
     let config = config.or_default();
     if path.id == library_id::CATALOG_ID && path.media_type == library_id::MEDIA_TYPE {
-        let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
+        let client = request_client(&request, &state);
         let metas = state
             .pipeline
             .library_page(library_token(&config)?, client, &path.extra)
@@ -128,7 +128,7 @@ pub async fn catalog(
             "this catalog is turned off in the config",
         ));
     }
-    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
+    let client = request_client(&request, &state);
     let metas = state.catalogs.page(id, &path.extra, client).await;
     let policy = if metas.is_empty() {
         CachePolicy::EMPTY
@@ -150,7 +150,7 @@ pub async fn meta(
         return Err(ApiError::not_found("no metadata is served for this id"));
     }
     let config = config.or_default();
-    let client = client_key(&request, state.settings.server.client_ip_header.as_deref());
+    let client = request_client(&request, &state);
     let meta = state
         .pipeline
         .library_meta(library_token(&config)?, client, &path.id)

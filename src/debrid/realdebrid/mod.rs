@@ -189,12 +189,11 @@ impl RealDebrid {
         .await
     }
 
-    /// What Real-Debrid said of this token lately, on any instance.
-    pub async fn standing(&self, token: &DebridToken) -> Standing {
-        let token_hash = self.hasher.hash(token);
-        if self.shared.is_refused(&token_hash).await {
+    /// What Real-Debrid said lately, on any instance, of the token with this keyed hash.
+    pub async fn standing(&self, token_hash: &str) -> Standing {
+        if self.shared.is_refused(token_hash).await {
             Standing::Refused
-        } else if self.shared.is_known(&token_hash).await {
+        } else if self.shared.is_known(token_hash).await {
             Standing::Accepted
         } else {
             Standing::Unknown
