@@ -29,6 +29,7 @@ pub struct Metrics {
     names_parsed: IntCounter,
     refusals: IntCounterVec,
     verdicts: IntCounterVec,
+    maintenance: IntCounterVec,
 }
 
 impl Metrics {
@@ -97,6 +98,15 @@ impl Metrics {
             &["kind"],
         )?;
         registry.register(Box::new(verdicts.clone()))?;
+        let maintenance = IntCounterVec::new(
+            Opts::new(
+                "rd_maintenance_actions_total",
+                "What the self-hosted maintenance did (or, in a dry run, would have done) to \
+                 failed torrents, by action and mode",
+            ),
+            &["action", "mode"],
+        )?;
+        registry.register(Box::new(maintenance.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -108,12 +118,20 @@ impl Metrics {
             names_parsed,
             refusals,
             verdicts,
+            maintenance,
         })
     }
 
     /// Counts one verdict recorded about a torrent: `virus`, `magnet_error`, `dead`, `error`.
     pub fn verdict(&self, kind: &str) {
         self.verdicts.with_label_values(&[kind]).inc();
+    }
+
+    /// Counts one maintenance action (`delete`, `retry`, `give_up`, `infringing`,
+    /// `rate_limited`, `failed`) in `live` or `dry_run` mode.
+    pub fn maintenance(&self, action: &str, dry_run: bool) {
+        let mode = if dry_run { "dry_run" } else { "live" };
+        self.maintenance.with_label_values(&[action, mode]).inc();
     }
 
     /// Counts one refusal: `client_budget`, `client_dmm_pending`, `imdb_frontier`, …

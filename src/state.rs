@@ -65,7 +65,9 @@ impl AppState {
             &cache,
             metrics.clone(),
             sources.clone(),
+            sealer.as_ref(),
         );
+        debrid.maintenance.clone().spawn();
         let catalogs = Catalogs::new(
             &settings,
             SourceHttp::new(http, metrics.clone()),

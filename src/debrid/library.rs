@@ -9,7 +9,7 @@ use super::{
     evidence::Evidence,
     realdebrid::{
         RdError, RealDebrid,
-        types::{TorrentInfo, TorrentStatus},
+        types::{TorrentInfo, TorrentStatus, TorrentSummary},
     },
 };
 use crate::upstream::UpstreamError;
@@ -29,8 +29,10 @@ const BAD_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
 /// Other failures (an unexpected answer) are retried soon.
 const FAILURE_TTL: Duration = Duration::from_secs(30);
 /// Torrents listed per page, and pages at most: the newest 500 torrents.
-const PAGE_SIZE: u32 = 100;
+pub const PAGE_SIZE: u32 = 100;
 const MAX_PAGES: u32 = 5;
+/// The whole account, for its clean-up: 5,000 torrents at most, 50 calls of the user's budget.
+pub const SCAN_PAGES: u32 = 50;
 
 /// One torrent of the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,24 +164,38 @@ fn account_policy<T>(
 }
 
 async fn list(rd: &RealDebrid, token: &DebridToken) -> Result<Vec<LibraryItem>, RdError> {
-    let mut items = Vec::new();
-    for page in 1..=MAX_PAGES {
-        let listed = rd.torrents(token, page, PAGE_SIZE).await?;
-        let last = listed.torrents.len() < PAGE_SIZE as usize
-            || u64::from(page * PAGE_SIZE) >= listed.total;
-        items.extend(listed.torrents.into_iter().map(|torrent| LibraryItem {
+    let torrents = list_pages(rd, token, MAX_PAGES).await?;
+    let mut items: Vec<LibraryItem> = torrents
+        .into_iter()
+        .map(|torrent| LibraryItem {
             downloaded: torrent.status == TorrentStatus::Downloaded,
             hash: torrent.hash.to_ascii_lowercase(),
             id: torrent.id,
             filename: torrent.filename,
             added: torrent.added,
             bytes: torrent.bytes,
-        }));
+        })
+        .collect();
+    // ISO 8601 timestamps in one format sort as text.
+    items.sort_by(|a, b| b.added.cmp(&a.added));
+    Ok(items)
+}
+
+/// The account's torrents, newest first, [`PAGE_SIZE`] a page and `max_pages` pages at most.
+pub async fn list_pages(
+    rd: &RealDebrid,
+    token: &DebridToken,
+    max_pages: u32,
+) -> Result<Vec<TorrentSummary>, RdError> {
+    let mut torrents = Vec::new();
+    for page in 1..=max_pages {
+        let listed = rd.torrents(token, page, PAGE_SIZE).await?;
+        let last = listed.torrents.len() < PAGE_SIZE as usize
+            || u64::from(page * PAGE_SIZE) >= listed.total;
+        torrents.extend(listed.torrents);
         if last {
             break;
         }
     }
-    // ISO 8601 timestamps in one format sort as text.
-    items.sort_by(|a, b| b.added.cmp(&a.added));
-    Ok(items)
+    Ok(torrents)
 }

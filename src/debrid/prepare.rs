@@ -7,13 +7,16 @@
 //! work goes on, and whose waiters wait as long as the slowest preparation can take.
 
 use super::{
+    added::AddedLedger,
     library::Library,
+    magnet::{self, TrackerLookup},
     realdebrid::{
         RdError, RealDebrid,
         types::{TorrentInfo, TorrentStatus, TorrentSummary},
     },
-    resolve::Viewer,
+    resolve::{AccountCare, Viewer},
     select::{self, FileSelector},
+    slots::Slots,
     status::StatusVideo,
     target::Target,
     verdicts::Verdicts,
@@ -47,11 +50,28 @@ pub struct Preparer {
     rd: RealDebrid,
     library: Library,
     verdicts: Verdicts,
+    ledger: AddedLedger,
+    slots: Slots,
     prepared: CacheFamily<String, StatusVideo>,
 }
 
+/// One preparation: who asks, for which account, and what they allow.
+struct Job<'a> {
+    token: &'a DebridToken,
+    account: &'a str,
+    address: Option<&'a ClientAddress>,
+    care: AccountCare,
+    trackers: Option<&'a TrackerLookup>,
+}
+
 impl Preparer {
-    pub fn new(rd: RealDebrid, library: Library, verdicts: Verdicts, cache: &Cache) -> Self {
+    pub fn new(
+        rd: RealDebrid,
+        library: Library,
+        verdicts: Verdicts,
+        ledger: AddedLedger,
+        cache: &Cache,
+    ) -> Self {
         let prepared = cache
             .family("rd_prepared", |result: &Result<String, StatusVideo>| {
                 Policy::only_fresh(match result {
@@ -61,9 +81,11 @@ impl Preparer {
             })
             .waiting_at_most(PREPARE_DEADLINE + Duration::from_secs(10));
         Self {
+            slots: Slots::new(rd.clone(), ledger.clone()),
             rd,
             library,
             verdicts,
+            ledger,
             prepared,
         }
     }
@@ -78,12 +100,26 @@ impl Preparer {
     ) -> Result<String, StatusVideo> {
         let key = format!("{account}:{}:{}", target.hash, target.selector);
         let this = self.clone();
-        let (token, target) = (viewer.token.clone(), target.clone());
-        let (address, clean_failed) = (viewer.address, viewer.clean_failed);
+        let (token, target, account_owned) =
+            (viewer.token.clone(), target.clone(), account.to_owned());
+        let (address, care, trackers) = (viewer.address, viewer.care, viewer.trackers.cloned());
         let fetch = move || {
-            let (this, token, target) = (this.clone(), token.clone(), target.clone());
+            let (this, token, target, account, trackers) = (
+                this.clone(),
+                token.clone(),
+                target.clone(),
+                account_owned.clone(),
+                trackers.clone(),
+            );
             async move {
-                let work = this.prepare(&token, &target, address.as_ref(), clean_failed);
+                let job = Job {
+                    token: &token,
+                    account: &account,
+                    address: address.as_ref(),
+                    care,
+                    trackers: trackers.as_ref(),
+                };
+                let work = this.prepare(&job, &target);
                 tokio::time::timeout(PREPARE_DEADLINE, work)
                     .await
                     .unwrap_or(Err(StatusVideo::Unavailable))
@@ -98,16 +134,9 @@ impl Preparer {
         self.prepared.forget(&key).await;
     }
 
-    async fn prepare(
-        &self,
-        token: &DebridToken,
-        target: &Target,
-        viewer: Option<&ClientAddress>,
-        clean_failed: bool,
-    ) -> Result<String, StatusVideo> {
-        let (info, added) = self
-            .torrent_with_file(token, target, viewer, clean_failed)
-            .await?;
+    async fn prepare(&self, job: &Job<'_>, target: &Target) -> Result<String, StatusVideo> {
+        let token = job.token;
+        let (info, added) = self.torrent_with_file(job, target).await?;
         if added {
             // The account changed: its cached listing (library catalog, "in your library"
             // markers) must show it now, not minutes later.
@@ -123,6 +152,7 @@ impl Preparer {
                 if added {
                     // A dead torrent Ferrio added is junk in the user's account.
                     let _ = self.rd.delete_torrent(token, &info.id).await;
+                    self.ledger.forget(job.account, &info.id).await;
                     self.library.forget(token).await;
                 }
                 Err(StatusVideo::MagnetFailed)
@@ -135,17 +165,14 @@ impl Preparer {
     /// `true` when Ferrio added it.
     async fn torrent_with_file(
         &self,
-        token: &DebridToken,
+        job: &Job<'_>,
         target: &Target,
-        viewer: Option<&ClientAddress>,
-        clean_failed: bool,
     ) -> Result<(TorrentInfo, bool), StatusVideo> {
         let failed = |error: RdError| StatusVideo::for_error(&error);
+        let token = job.token;
         let page = self.rd.torrents(token, 1, 100).await.map_err(failed)?;
-        if clean_failed {
-            self.delete_failed_copies(token, target, &page.torrents)
-                .await;
-        }
+        let rebuild =
+            job.care.clean_failed && self.delete_failed_copies(job, target, &page.torrents).await;
         let existing = page.torrents.iter().find(|torrent| {
             torrent.hash.eq_ignore_ascii_case(target.hash.as_str()) && !torrent.status.is_failed()
         });
@@ -163,41 +190,63 @@ impl Preparer {
                 return Ok((info, false));
             }
         }
-        let added = self
-            .rd
-            .add_magnet(token, target.hash.as_str(), viewer)
-            .await
-            .map_err(failed)?;
-        let info = self
-            .rd
-            .torrent_info(token, &added.id)
-            .await
-            .map_err(failed)?;
+        let added = self.add(job, target, rebuild).await.map_err(failed)?;
+        let info = self.rd.torrent_info(token, &added).await.map_err(failed)?;
         Ok((info, true))
+    }
+
+    /// Adds the torrent — with a rebuilt magnet after a `magnet_error` copy, and once more
+    /// after freeing a slot when the account is full and the user allows it — and remembers
+    /// that Ferrio added it. Returns its id.
+    async fn add(&self, job: &Job<'_>, target: &Target, rebuild: bool) -> Result<String, RdError> {
+        let trackers = magnet::trackers(job.trackers, &target.hash).await;
+        let magnet = if rebuild {
+            magnet::rebuilt(&target.hash, &trackers)
+        } else {
+            magnet::bare(&target.hash)
+        };
+        let added = match self
+            .rd
+            .add_magnet(job.token, magnet.clone(), job.address)
+            .await
+        {
+            Err(RdError::TooManyActiveDownloads)
+                if job.care.free_slots && self.slots.free_one(job.token, job.account).await =>
+            {
+                self.rd.add_magnet(job.token, magnet, job.address).await
+            }
+            other => other,
+        }?;
+        self.ledger.remember(job.account, &added.id, trackers).await;
+        Ok(added.id)
     }
 
     /// Deletes the account's copies of the torrent that Real-Debrid failed (`magnet_error`,
     /// `error`, `virus`, `dead`): junk that would otherwise stay, and that a new add replaces.
-    /// A healthy copy is never touched.
+    /// A healthy copy is never touched. `true` when a deleted copy was a `magnet_error`, whose
+    /// re-add then uses a rebuilt magnet.
     async fn delete_failed_copies(
         &self,
-        token: &DebridToken,
+        job: &Job<'_>,
         target: &Target,
         torrents: &[TorrentSummary],
-    ) {
+    ) -> bool {
         let failed = torrents.iter().filter(|torrent| {
             torrent.hash.eq_ignore_ascii_case(target.hash.as_str()) && torrent.status.is_failed()
         });
-        let mut deleted = false;
+        let (mut deleted, mut magnet_error) = (false, false);
         for copy in failed {
-            if self.rd.delete_torrent(token, &copy.id).await.is_ok() {
+            if self.rd.delete_torrent(job.token, &copy.id).await.is_ok() {
                 tracing::info!(hash = %target.hash, status = ?copy.status, "failed copy deleted before a new add");
+                self.ledger.forget(job.account, &copy.id).await;
                 deleted = true;
+                magnet_error |= copy.status == TorrentStatus::MagnetError;
             }
         }
         if deleted {
-            self.library.forget(token).await;
+            self.library.forget(job.token).await;
         }
+        magnet_error
     }
 
     /// Waits (bounded) through magnet conversion, then selects the wanted file if nothing is

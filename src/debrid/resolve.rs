@@ -12,8 +12,10 @@
 //! call, since the account-level work is shared.
 
 use super::{
+    added::AddedLedger,
     availability::Availability,
     library::Library,
+    magnet::TrackerLookup,
     prepare::{FAILURE_TTL, PREPARE_DEADLINE, Preparer, status_ttl},
     realdebrid::{RdError, RealDebrid},
     select,
@@ -41,15 +43,26 @@ pub enum Resolution {
     Status(StatusVideo),
 }
 
-/// Who asks: the account's token, the viewer's public address when known, and the client the
-/// request counts against.
+/// Who asks: the account's token, the viewer's public address when known, the client the
+/// request counts against, what the user lets Ferrio do in the account, and where the played
+/// torrent's trackers can be learnt.
 #[derive(Clone, Copy)]
 pub struct Viewer<'a> {
     pub token: &'a DebridToken,
     pub address: Option<ClientAddress>,
     pub client: ClientKey,
-    /// `cleanFailed`: a failed copy of the torrent in the account is deleted before the add.
+    pub care: AccountCare,
+    pub trackers: Option<&'a TrackerLookup>,
+}
+
+/// What the user's config lets Ferrio do in their account when a torrent is played.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountCare {
+    /// `cleanFailed`: a failed copy of the torrent is deleted before the add.
     pub clean_failed: bool,
+    /// `freeSlots`: at the active-downloads limit, the oldest stalled download Ferrio added is
+    /// deleted to make room.
+    pub free_slots: bool,
 }
 
 /// Resolves targets for viewers. Cheap to clone.
@@ -71,6 +84,7 @@ impl Resolver {
         availability: Availability,
         library: Library,
         verdicts: Verdicts,
+        ledger: AddedLedger,
     ) -> Self {
         let resolved = cache
             .family(
@@ -84,7 +98,7 @@ impl Resolver {
             // Above the slowest resolution: the preparation's deadline and one unrestrict.
             .waiting_at_most(PREPARE_DEADLINE + Duration::from_secs(20));
         Self {
-            preparer: Preparer::new(rd.clone(), library, verdicts.clone(), cache),
+            preparer: Preparer::new(rd.clone(), library, verdicts.clone(), ledger, cache),
             rd,
             availability,
             verdicts,
@@ -101,22 +115,29 @@ impl Resolver {
             .map_or_else(|| "-".to_owned(), |a| self.hasher.hash_address(&a));
         let key = format!("{account}:{}:{}:{address}", target.hash, target.selector);
         let this = self.clone();
-        let (token, address, client, clean_failed, target) = (
+        let (token, address, client, care, trackers, target) = (
             viewer.token.clone(),
             viewer.address,
             viewer.client,
-            viewer.clean_failed,
+            viewer.care,
+            viewer.trackers.cloned(),
             target.clone(),
         );
         let fetch = move || {
-            let (this, token, account, target) =
-                (this.clone(), token.clone(), account.clone(), target.clone());
+            let (this, token, account, target, trackers) = (
+                this.clone(),
+                token.clone(),
+                account.clone(),
+                target.clone(),
+                trackers.clone(),
+            );
             async move {
                 let viewer = Viewer {
                     token: &token,
                     address,
                     client,
-                    clean_failed,
+                    care,
+                    trackers: trackers.as_ref(),
                 };
                 Ok(this.resolve_now(viewer, &account, &target).await)
             }

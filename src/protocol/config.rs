@@ -131,6 +131,9 @@ pub struct UserConfig {
     /// With Real-Debrid: a failed copy of a torrent in the account (`magnet_error`, `error`,
     /// `virus`, `dead`) is deleted when the torrent is played again.
     pub clean_failed: bool,
+    /// With Real-Debrid: at the account's active-downloads limit, the oldest download Ferrio
+    /// added that has not progressed for 24 h is deleted, and the add tried once more.
+    pub free_slots: bool,
 }
 
 impl Default for UserConfig {
@@ -156,6 +159,7 @@ impl Default for UserConfig {
             min_size_gb_by_quality: BTreeMap::new(),
             cached_first: None,
             clean_failed: true,
+            free_slots: false,
         }
     }
 }

@@ -7,6 +7,9 @@ pub const CATALOG_ID: &str = "rd-library";
 pub const ID_PREFIX: &str = "rd:";
 /// The Stremio type of library items.
 pub const MEDIA_TYPE: &str = "other";
+/// The account-health item, first in the catalog. Real-Debrid torrent ids are upper case, so
+/// it never names a torrent.
+pub const HEALTH_ID: &str = "rd:health";
 
 /// A library id: a torrent (`rd:ABC`) or one file of it (`rd:ABC:2`).
 #[derive(Debug, Clone, PartialEq, Eq)]

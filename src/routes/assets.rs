@@ -13,7 +13,7 @@ struct Asset {
 }
 
 macro_rules! video {
-    ($name:literal) => {
+    ($name:expr) => {
         Asset {
             name: concat!("status/", $name),
             content_type: "video/mp4",
@@ -21,6 +21,26 @@ macro_rules! video {
         }
     };
 }
+
+/// The clean-up outcome videos: `nothing`, `expired`, `failed`, and `deleted-N` and
+/// `retried-N` for each count a tap can reach (`cleanup::PER_TAP`).
+macro_rules! cleanup_videos {
+    ($($count:literal)*) => {
+        &[
+            video!("cleanup/nothing.mp4"),
+            video!("cleanup/expired.mp4"),
+            video!("cleanup/failed.mp4"),
+            $(
+                video!(concat!("cleanup/deleted-", $count, ".mp4")),
+                video!(concat!("cleanup/retried-", $count, ".mp4")),
+            )*
+        ]
+    };
+}
+
+const CLEANUP: &[Asset] = cleanup_videos!(
+    1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25
+);
 
 const ASSETS: &[Asset] = &[
     Asset {
@@ -49,6 +69,7 @@ const ASSETS: &[Asset] = &[
 pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let asset = ASSETS
         .iter()
+        .chain(CLEANUP)
         .find(|asset| asset.name == file.as_str())
         .ok_or_else(|| ApiError::not_found("no such file"))?;
     Ok(HttpResponse::Ok()
@@ -69,6 +90,23 @@ mod tests {
             assert!(
                 asset.is_some_and(|asset| asset.bytes.len() > 1000),
                 "{video:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_clean_up_outcome_has_its_video() {
+        use crate::debrid::cleanup::{Outcome, PER_TAP};
+        let mut outcomes = vec![Outcome::Nothing, Outcome::Expired, Outcome::Failed];
+        for count in 1..=PER_TAP {
+            outcomes.extend([Outcome::Deleted(count), Outcome::Retried(count)]);
+        }
+        for outcome in outcomes {
+            let file = outcome.file();
+            let asset = CLEANUP.iter().find(|asset| asset.name == file);
+            assert!(
+                asset.is_some_and(|asset| asset.bytes.len() > 1000),
+                "{file}"
             );
         }
     }

@@ -2,6 +2,7 @@
 //! the handlers are the same, and the [`user_config::RequestConfig`] extractor tells them apart.
 
 pub mod assets;
+pub mod cleanup;
 pub mod client;
 pub mod configure;
 pub mod manifest;
@@ -59,6 +60,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource(one("/{config}/resolve/realdebrid/{hash}/{file}/{filename}"))
             .route(get_or_head().to(resolve::resolve)),
+    )
+    .service(
+        resource(one(
+            "/{config}/rd/cleanup/{action}/{listing}/{expires}/{code}",
+        ))
+        .route(get_or_head().to(cleanup::clean_up)),
     );
     resource_routes(cfg, "catalog", resources::catalog);
     resource_routes(cfg, "meta", resources::meta);

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     debrid::{
-        resolve::{Resolution, Viewer},
+        resolve::{AccountCare, Resolution, Viewer},
         select::FileSelector,
         target::Target,
     },
@@ -48,7 +48,11 @@ pub async fn resolve(
         token: &token,
         address: viewer_address(&request, header),
         client: client_key(&request, header),
-        clean_failed: config.clean_failed,
+        care: AccountCare {
+            clean_failed: config.clean_failed,
+            free_slots: config.free_slots,
+        },
+        trackers: None,
     };
     let resolution = state
         .pipeline

@@ -60,14 +60,15 @@ pub async fn stream(
     let render = Box::pin(async {
         let listing: Listing = match &video {
             Some(video) => state.pipeline.list(video, &config, links, client).await,
-            None => state
-                .pipeline
-                .library_streams(&config, client, &path.id, &links)
-                .await
-                .into(),
+            None => {
+                state
+                    .pipeline
+                    .library_streams(&config, client, &path.id, &links)
+                    .await
+            }
         };
         let policy = match (listing.streams.is_empty(), config.has_debrid()) {
-            _ if listing.token_refused => CachePolicy::NONE,
+            _ if listing.never_cache => CachePolicy::NONE,
             (true, _) => CachePolicy::EMPTY,
             // Cached markers change as torrents are resolved: a debrid list is kept minutes.
             (false, true) => CachePolicy::DEBRID_STREAMS,

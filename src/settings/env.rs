@@ -124,6 +124,20 @@ pub(super) struct Env {
     pub rd_new_tokens_per_client_hour: u32,
     /// `RD_NEW_TOKENS_PER_MINUTE`: and all clients together, per minute.
     pub rd_new_tokens_per_minute: u32,
+    /// `RD_MAINTENANCE_TOKENS_FILE`: self-hosted maintenance of Real-Debrid accounts (off when
+    /// unset): a file with one sealed config per line (the `s.…` segment of an install link;
+    /// needs `CONFIG_SECRET`). Their accounts' failed torrents are treated in the background.
+    pub rd_maintenance_tokens_file: Option<String>,
+    /// `RD_MAINTENANCE_DRY_RUN`: the maintenance only logs what it would do.
+    pub rd_maintenance_dry_run: bool,
+    /// `RD_MAINTENANCE_FAILED_EVERY_SECS`: how often the newest page of each account (100
+    /// torrents) is scanned for failed torrents.
+    pub rd_maintenance_failed_every_secs: u64,
+    /// `RD_MAINTENANCE_LIBRARY_EVERY_SECS`: how often each whole account is scanned.
+    pub rd_maintenance_library_every_secs: u64,
+    /// `RD_MAINTENANCE_RETRY_AFTER_SECS`: a failed torrent is retried this long after it was
+    /// first seen failed, and after each retry (three retries at most).
+    pub rd_maintenance_retry_after_secs: u64,
 
     // Catalogs.
     /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
@@ -182,6 +196,11 @@ impl Default for Env {
             marker_reverify_secs: 12 * 3600,
             rd_new_tokens_per_client_hour: 10,
             rd_new_tokens_per_minute: 60,
+            rd_maintenance_tokens_file: None,
+            rd_maintenance_dry_run: true,
+            rd_maintenance_failed_every_secs: 600,
+            rd_maintenance_library_every_secs: 86_400,
+            rd_maintenance_retry_after_secs: 3 * 3600,
             catalog_ttl_secs: 3_600,
             hot_response_ttl_ms: 10_000,
         }

@@ -92,6 +92,18 @@ pub struct RealDebrid {
     pub new_tokens_per_client_hour: u32,
     /// New tokens all clients together may try per minute.
     pub new_tokens_per_minute: u32,
+    pub maintenance: Maintenance,
+}
+
+/// The self-hosted maintenance of Real-Debrid accounts.
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    /// The file of sealed configs; `None` turns the maintenance off.
+    pub tokens_file: Option<std::path::PathBuf>,
+    pub dry_run: bool,
+    pub failed_every: Duration,
+    pub library_every: Duration,
+    pub retry_after: Duration,
 }
 
 /// How the in-process memory budget (`CACHE_MEMORY_MB`) is shared, in bytes. Every in-process
@@ -265,6 +277,13 @@ impl From<Env> for Settings {
                 marker_reverify: secs(env.marker_reverify_secs),
                 new_tokens_per_client_hour: env.rd_new_tokens_per_client_hour,
                 new_tokens_per_minute: env.rd_new_tokens_per_minute,
+                maintenance: Maintenance {
+                    tokens_file: env.rd_maintenance_tokens_file.map(Into::into),
+                    dry_run: env.rd_maintenance_dry_run,
+                    failed_every: secs(env.rd_maintenance_failed_every_secs.max(1)),
+                    library_every: secs(env.rd_maintenance_library_every_secs.max(1)),
+                    retry_after: secs(env.rd_maintenance_retry_after_secs),
+                },
             },
             cache: CacheSettings {
                 redis_url: env.redis_url,

@@ -19,6 +19,7 @@ pub mod quota;
 mod torrentio;
 mod ttls;
 mod yts;
+pub use yts::TRACKERS as PUBLIC_TRACKERS;
 
 pub use cache::SourceCache;
 pub use candidate::Candidate;

@@ -1,7 +1,7 @@
 //! The user's Real-Debrid library as a catalog (`rd-library`), its items' metadata
 //! (`rd:<torrentId>`) and their videos' streams (`rd:<torrentId>:<fileId>`).
 
-use super::{Pipeline, present::LinkBase};
+use super::{Listing, Pipeline, present::LinkBase};
 use crate::{
     client_address::ClientKey,
     debrid::{
@@ -11,7 +11,7 @@ use crate::{
     },
     protocol::{
         config::{DebridToken, UserConfig},
-        library_id::LibraryId,
+        library_id::{HEALTH_ID, LibraryId},
         meta::{Meta, MetaPreview},
         request::Extra,
         stream::{Stream, StreamBehaviorHints, StreamSource, is_web_ready},
@@ -59,8 +59,19 @@ impl Pipeline {
         client: ClientKey,
         extra: &Extra,
     ) -> Vec<MetaPreview> {
-        match self.library_items(token, client).await {
-            Ok(items) => catalog::page(&items, extra),
+        let first = extra.skip == 0 && extra.search.is_none();
+        let (items, health) = tokio::join!(self.library_items(token, client), async {
+            if first {
+                self.health_preview(token, client).await
+            } else {
+                None
+            }
+        });
+        match items {
+            Ok(items) => health
+                .into_iter()
+                .chain(catalog::page(&items, extra))
+                .collect(),
             Err(error) => {
                 tracing::info!(reason = error.outcome(), "library catalog answered empty");
                 Vec::new()
@@ -75,6 +86,12 @@ impl Pipeline {
         client: ClientKey,
         id: &str,
     ) -> Result<Meta, LibraryError> {
+        if id == HEALTH_ID {
+            return self
+                .health_meta(token, client)
+                .await
+                .ok_or(LibraryError::Unreadable("account health"));
+        }
         let id = LibraryId::parse(id).ok_or(LibraryError::BadId)?;
         let info = self
             .library_torrent(token, client, &id.torrent)
@@ -89,6 +106,22 @@ impl Pipeline {
     /// The stream of one library video, through the resolve route; an item that cannot be
     /// read now has no streams, as for any source.
     pub async fn library_streams(
+        &self,
+        config: &UserConfig,
+        client: ClientKey,
+        id: &str,
+        links: &LinkBase<'_>,
+    ) -> Listing {
+        match &config.realdebrid {
+            Some(token) if id == HEALTH_ID => self.health_streams(token, client, links).await,
+            _ => self
+                .library_video_streams(config, client, id, links)
+                .await
+                .into(),
+        }
+    }
+
+    async fn library_video_streams(
         &self,
         config: &UserConfig,
         client: ClientKey,

@@ -2,6 +2,7 @@
 //! ranking → Real-Debrid evidence → presentation, the fail-over choice of the resolve route,
 //! and the streams of the user's library. Routes call [`Pipeline`] and only translate HTTP.
 
+mod health;
 pub mod hot;
 mod library;
 mod prepared;
@@ -38,19 +39,19 @@ pub struct Pipeline {
     prepared: Prepared,
 }
 
-/// A stream list, and whether it is the one "token refused" entry, which must never be kept
-/// by a cache: the moment the user fixes the token, or Real-Debrid accepts it again, the list
-/// must be the real one.
+/// A stream list, and whether it must never be kept by a cache: the one "token refused" entry
+/// (the moment the user fixes the token, or Real-Debrid accepts it again, the list must be the
+/// real one) and the account-health actions (their links expire in minutes).
 pub struct Listing {
     pub streams: Vec<Stream>,
-    pub token_refused: bool,
+    pub never_cache: bool,
 }
 
 impl From<Vec<Stream>> for Listing {
     fn from(streams: Vec<Stream>) -> Self {
         Self {
             streams,
-            token_refused: false,
+            never_cache: false,
         }
     }
 }
@@ -112,7 +113,7 @@ impl Pipeline {
             Err(RdError::BadToken | RdError::PermissionDenied) => {
                 return Listing {
                     streams: vec![present::token_error(links.base_url)],
-                    token_refused: true,
+                    never_cache: true,
                 };
             }
             // Real-Debrid is down: the list is still shown, without library evidence.

@@ -5,13 +5,14 @@
 use super::Pipeline;
 use crate::{
     debrid::{
+        magnet::TrackerLookup,
         resolve::{Resolution, Viewer},
         status::StatusVideo,
         target::Target,
     },
-    protocol::{config::UserConfig, request::VideoId},
+    protocol::{config::UserConfig, request::VideoId, stream::InfoHash},
 };
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
 
 /// How many other torrents are tried when the chosen one is dead.
@@ -32,6 +33,11 @@ impl Pipeline {
         if let Err(error) = self.debrid.admit(viewer.token, viewer.client).await {
             return Resolution::Status(StatusVideo::for_error(&error));
         }
+        let lookup = video.map(|video| self.tracker_lookup(video, config, viewer));
+        let viewer = Viewer {
+            trackers: lookup.as_ref(),
+            ..viewer
+        };
         let started = Instant::now();
         let resolution = self.debrid.resolver.resolve(viewer, target).await;
         match (&resolution, video) {
@@ -41,6 +47,30 @@ impl Pipeline {
                 .unwrap_or(resolution),
             _ => resolution,
         }
+    }
+
+    /// Where the trackers of the video's torrents are learnt: the title's ranked releases
+    /// (their source answers are cached from the list the tap came from).
+    fn tracker_lookup(
+        &self,
+        video: &VideoId,
+        config: &UserConfig,
+        viewer: Viewer<'_>,
+    ) -> TrackerLookup {
+        let (this, video, config, client) =
+            (self.clone(), video.clone(), config.clone(), viewer.client);
+        Arc::new(move |hash: InfoHash| {
+            let (this, video, config) = (this.clone(), video.clone(), config.clone());
+            Box::pin(async move {
+                let ranked = this.releases(&video, &config, client).await;
+                ranked
+                    .releases
+                    .iter()
+                    .find(|release| release.candidate.info_hash == hash)
+                    .map(|release| release.candidate.trackers.clone())
+                    .unwrap_or_default()
+            })
+        })
     }
 
     /// Tries the next likely-cached torrents of the same video, best first.

@@ -229,6 +229,7 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                     min_size_gb_by_quality: floors,
                     cached_first,
                     clean_failed: cached,
+                    free_slots: links,
                 }
             },
         )

@@ -53,7 +53,11 @@ async fn a_cached_torrent_goes_from_magnet_to_download_link() {
     let rd = client(&fake);
     let token = token();
     let added = rd
-        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED, None)
+        .add_magnet(
+            &token,
+            format!("magnet:?xt=urn:btih:{}", fixtures::SHAWSHANK_1080P_SHARED),
+            None,
+        )
         .await
         .expect("added");
     let mut info = rd.torrent_info(&token, &added.id).await.expect("info");
@@ -93,9 +97,13 @@ async fn error_codes_become_typed_errors() {
     let rd = client(&fake);
     let token = token();
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_WEB_DL, None)
-            .await
-            .map(drop),
+        rd.add_magnet(
+            &token,
+            format!("magnet:?xt=urn:btih:{}", fixtures::SHAWSHANK_WEB_DL),
+            None
+        )
+        .await
+        .map(drop),
         Err(RdError::Infringing)
     );
     assert_eq!(
@@ -104,9 +112,13 @@ async fn error_codes_become_typed_errors() {
     );
     fake.set_slots_full(true);
     assert_eq!(
-        rd.add_magnet(&token, fixtures::SHAWSHANK_CAM, None)
-            .await
-            .map(drop),
+        rd.add_magnet(
+            &token,
+            format!("magnet:?xt=urn:btih:{}", fixtures::SHAWSHANK_CAM),
+            None
+        )
+        .await
+        .map(drop),
         Err(RdError::TooManyActiveDownloads)
     );
     fake.set_slots_full(false);
@@ -210,7 +222,11 @@ async fn a_hosting_address_is_refused_links_unless_the_viewers_address_is_sent()
     let token = token();
     let viewer = ClientAddress::from_header("81.2.69.160").expect("public");
     let added = rd
-        .add_magnet(&token, fixtures::SHAWSHANK_1080P_SHARED, Some(&viewer))
+        .add_magnet(
+            &token,
+            format!("magnet:?xt=urn:btih:{}", fixtures::SHAWSHANK_1080P_SHARED),
+            Some(&viewer),
+        )
         .await
         .expect("added");
     let waiting = rd.torrent_info(&token, &added.id).await.expect("info");

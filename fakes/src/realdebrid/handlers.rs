@@ -234,14 +234,25 @@ fn is_residential(ip: &str) -> bool {
 }
 
 fn active_count(st: &RdState, token: &str) -> ResponseTemplate {
-    let nb = st.accounts.get(token).map_or(0, |a| {
-        a.torrents
-            .iter()
-            .filter(|t| in_progress(&st.status(t)))
-            .count()
-    });
-    let nb = if st.slots_full { nb.max(10) } else { nb };
-    json(200, &json!({"nb": nb, "limit": 10}))
+    let nb = st.active_count(token);
+    let nb = if st.slots_full {
+        nb.max(st.active_limit)
+    } else {
+        nb
+    };
+    json(200, &json!({"nb": nb, "limit": st.active_limit}))
+}
+
+impl RdState {
+    /// The account's torrents Real-Debrid counts as active downloads.
+    pub(crate) fn active_count(&self, token: &str) -> usize {
+        self.accounts.get(token).map_or(0, |a| {
+            a.torrents
+                .iter()
+                .filter(|t| in_progress(&self.status(t)))
+                .count()
+        })
+    }
 }
 
 fn mime_of(name: &str) -> &'static str {

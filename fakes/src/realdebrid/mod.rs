@@ -292,19 +292,72 @@ impl RealDebridFake {
         let Some(acc) = st.accounts.get(token) else {
             return Vec::new();
         };
-        acc.torrents
+        acc.torrents.iter().map(|t| summary(&st, t)).collect()
+    }
+
+    /// Every torrent deleted from `token`'s account, in order, as it was when deleted.
+    pub fn deletions(&self, token: &str) -> Vec<RdTorrentSummary> {
+        let st = lock(&self.inner.state);
+        st.deleted
             .iter()
-            .map(|t| RdTorrentSummary {
-                id: t.id.clone(),
-                hash: t.hash.clone(),
-                status: st.status(t),
-                filename: t.filename.clone(),
-            })
+            .filter(|(owner, _)| owner == token)
+            .map(|(_, t)| summary(&st, t))
             .collect()
+    }
+
+    /// Every magnet addMagnet was given, in order (trackers included).
+    pub fn magnets(&self) -> Vec<String> {
+        lock(&self.inner.state).magnets.clone()
+    }
+
+    /// The active downloads an account may hold (default 10); addMagnet answers 509
+    /// `too_many_active_downloads`/21 at the limit and `activeCount` reports it.
+    pub fn set_active_limit(&self, limit: usize) {
+        lock(&self.inner.state).active_limit = limit;
+    }
+
+    /// Puts a download of `hash` in `token`'s account, as a user adding an uncached torrent
+    /// would: files selected, downloading at 5 %. Returns the torrent id.
+    pub fn add_download(&self, token: &str, hash: &str) -> String {
+        let mut st = lock(&self.inner.state);
+        let id = st.create_torrent(token, &hash.to_ascii_lowercase(), None);
+        if let Some(t) = st.torrent_mut(token, &id) {
+            t.selected = (1..=t.files.len() as u32).collect();
+            t.phase = Phase::Downloading { progress: 5 };
+        }
+        id
+    }
+
+    /// Stalls a download as a torrent without peers stalls: stuck at 0 % since it was added
+    /// (speed and seeders read 0), with its `added` dated `hours` back, as if it had been
+    /// waiting that long.
+    pub fn stall_torrent(&self, token: &str, id: &str, hours: u64) {
+        if let Some(t) = lock(&self.inner.state).torrent_mut(token, id) {
+            t.stalled = true;
+            t.phase = Phase::Downloading { progress: 0 };
+            t.added = t.added.saturating_sub(hours * 3600);
+        }
+    }
+
+    /// Fills `token`'s account with `count` downloaded torrents of made-up hashes, newer than
+    /// anything already there (a long library: what was there moves to its last pages).
+    pub fn fill_library(&self, token: &str, count: usize) {
+        for n in 0..count {
+            self.preload(token, &format!("{:040x}", 0xfeed_0000_u64 + n as u64));
+        }
     }
 
     fn with_hash(&self, hash: &str, f: impl FnOnce(&mut HashInfo)) {
         let mut st = lock(&self.inner.state);
         f(st.hashes.entry(hash.to_ascii_lowercase()).or_default());
+    }
+}
+
+fn summary(st: &RdState, t: &state::Torrent) -> RdTorrentSummary {
+    RdTorrentSummary {
+        id: t.id.clone(),
+        hash: t.hash.clone(),
+        status: st.status(t),
+        filename: t.filename.clone(),
     }
 }

@@ -86,13 +86,18 @@ impl RdState {
             v["ended"] = json!(js_date(e));
         }
         if let Phase::Downloading { progress } = t.phase {
-            v["speed"] = json!(u64::from(100 - progress.min(99)) * 125_000);
+            let speed = if t.stalled {
+                0
+            } else {
+                u64::from(100 - progress.min(99)) * 125_000
+            };
+            v["speed"] = json!(speed);
         }
         if matches!(
             t.phase,
             Phase::Downloading { .. } | Phase::Converting { .. }
         ) {
-            v["seeders"] = json!(12);
+            v["seeders"] = json!(if t.stalled { 0 } else { 12 });
         }
         v
     }
@@ -106,7 +111,7 @@ impl RdState {
             Phase::Converting { .. } => Phase::WaitingSelection,
             // Uncached torrents crawl and never finish: a test must not wait on a real download.
             Phase::Queued => Phase::Downloading { progress: 5 },
-            Phase::Downloading { progress } => Phase::Downloading {
+            Phase::Downloading { progress } if !t.stalled => Phase::Downloading {
                 progress: (progress + 5).min(99),
             },
             ref p => p.clone(),

@@ -42,6 +42,8 @@ pub(crate) struct Torrent {
     /// A terminal status this one torrent shows (`magnet_error`, `error`, `virus`, `dead`),
     /// whatever other copies of its hash do.
     pub(crate) failed: Option<String>,
+    /// A download without peers: its progress no longer moves.
+    pub(crate) stalled: bool,
 }
 
 /// Per-hash knobs.
@@ -105,6 +107,12 @@ pub(crate) struct RdState {
     pub(crate) require_client_ip: bool,
     /// The `ip` form field of every addMagnet and unrestrict call, in order.
     pub(crate) ip_fields: Vec<(&'static str, Option<String>)>,
+    /// Every magnet addMagnet was given, in order.
+    pub(crate) magnets: Vec<String>,
+    /// Every torrent deleted, in order, as it was just before its deletion.
+    pub(crate) deleted: Vec<(String, Torrent)>,
+    /// Active downloads an account may hold; addMagnet answers 509 at the limit.
+    pub(crate) active_limit: usize,
     next_id: u64,
 }
 
@@ -123,10 +131,16 @@ impl Default for RdState {
             service_unavailable: false,
             require_client_ip: false,
             ip_fields: Vec::new(),
+            magnets: Vec::new(),
+            deleted: Vec::new(),
+            active_limit: ACTIVE_LIMIT,
             next_id: 0,
         }
     }
 }
+
+/// Real-Debrid's active-downloads limit as users saw it late in 2024.
+pub(crate) const ACTIVE_LIMIT: usize = 10;
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const VIDEO_EXT: [&str; 6] = [".mkv", ".mp4", ".avi", ".m4v", ".ts", ".webm"];
@@ -180,6 +194,7 @@ impl RdState {
             ended: None,
             links: Vec::new(),
             failed: None,
+            stalled: false,
         };
         self.accounts
             .entry(token.to_owned())

@@ -97,7 +97,8 @@ pub(super) fn add_magnet(
     let Some((hash, dn)) = parse_magnet(&magnet) else {
         return rd_error(400, "wrong_parameter", 2);
     };
-    if st.slots_full {
+    st.magnets.push(magnet.clone());
+    if st.slots_full || st.active_count(token) >= st.active_limit {
         return rd_error(509, "too_many_active_downloads", 21);
     }
     let throttled = st
@@ -160,10 +161,10 @@ pub(super) fn delete(st: &mut RdState, token: &str, id: &str) -> ResponseTemplat
     let Some(acc) = st.accounts.get_mut(token) else {
         return unknown_resource();
     };
-    let before = acc.torrents.len();
-    acc.torrents.retain(|t| t.id != id);
-    if acc.torrents.len() == before {
+    let Some(at) = acc.torrents.iter().position(|t| t.id == id) else {
         return unknown_resource();
-    }
+    };
+    let torrent = acc.torrents.remove(at);
+    st.deleted.push((token.to_owned(), torrent));
     ResponseTemplate::new(204)
 }

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use shared_budget::SharedBudget;
 use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
-use types::{Added, TorrentInfo, TorrentSummary, Unrestricted};
+use types::{ActiveCount, Added, TorrentInfo, TorrentSummary, Unrestricted};
 use url::Url;
 
 /// The longest a call waits for its token's budget before giving up without calling.
@@ -123,15 +123,14 @@ impl RealDebrid {
         .await
     }
 
-    /// `POST /torrents/addMagnet` with a bare magnet for the hash (Real-Debrid finds peers),
-    /// naming the viewer's address when known, as Torrentio does.
+    /// `POST /torrents/addMagnet` (see [`crate::debrid::magnet`] for the magnets Ferrio
+    /// sends), naming the viewer's address when known, as Torrentio does.
     pub async fn add_magnet(
         &self,
         token: &DebridToken,
-        info_hash: &str,
+        magnet: String,
         viewer: Option<&ClientAddress>,
     ) -> Result<Added, RdError> {
-        let magnet = format!("magnet:?xt=urn:btih:{info_hash}");
         let form = with_viewer(vec![("magnet", magnet)], viewer);
         self.json(token, Method::POST, &["torrents", "addMagnet"], |request| {
             request.form(&form)
@@ -159,6 +158,17 @@ impl RealDebrid {
         )
         .await
         .map(drop)
+    }
+
+    /// `GET /torrents/activeCount`.
+    pub async fn active_count(&self, token: &DebridToken) -> Result<ActiveCount, RdError> {
+        self.json(
+            token,
+            Method::GET,
+            &["torrents", "activeCount"],
+            |request| request,
+        )
+        .await
     }
 
     /// `DELETE /torrents/delete/{id}`.

@@ -24,6 +24,24 @@ pub enum TorrentStatus {
 }
 
 impl TorrentStatus {
+    /// Real-Debrid counts the torrent among the account's active downloads.
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            Self::MagnetConversion
+                | Self::WaitingFilesSelection
+                | Self::Queued
+                | Self::Downloading
+                | Self::Compressing
+                | Self::Uploading
+        )
+    }
+
+    /// Real-Debrid could not read the torrent's magnet: a rebuilt one may do.
+    pub fn is_magnet_error(&self) -> bool {
+        *self == Self::MagnetError
+    }
+
     /// Real-Debrid will never make this torrent playable.
     pub fn is_failed(&self) -> bool {
         matches!(
@@ -49,6 +67,32 @@ pub struct TorrentSummary {
     pub status: TorrentStatus,
     #[serde(default)]
     pub added: String,
+    /// Percent downloaded, 0 to 100 (an integer on the wire; floats are accepted).
+    #[serde(default)]
+    pub progress: f64,
+}
+
+impl TorrentSummary {
+    /// When the torrent was added, in Unix milliseconds; `None` if `added` is not RFC 3339.
+    pub fn added_ms(&self) -> Option<u64> {
+        let at = time::OffsetDateTime::parse(
+            &self.added,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()?;
+        u64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+    }
+}
+
+/// `GET /torrents/activeCount`: the account's active downloads and how many it may hold.
+///
+/// ```json
+/// {"nb": 43, "limit": 50}
+/// ```
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct ActiveCount {
+    pub nb: u32,
+    pub limit: u32,
 }
 
 /// One file of a torrent; ids are 1-based, paths start with `/`.
@@ -138,5 +182,17 @@ mod tests {
         assert_eq!(info.status, TorrentStatus::Unknown);
         assert!(info.files.is_empty());
         assert!(TorrentStatus::Virus.is_failed() && !TorrentStatus::Queued.is_failed());
+        assert!(TorrentStatus::Queued.is_active() && !TorrentStatus::Dead.is_active());
+    }
+
+    #[test]
+    fn added_times_read_as_milliseconds() {
+        let summary: TorrentSummary = serde_json::from_str(
+            r#"{"id":"A","filename":"x","hash":"h","status":"downloading","progress":12,
+                "added":"2021-02-20T12:33:31.000Z"}"#,
+        )
+        .expect("parses");
+        assert_eq!(summary.added_ms(), Some(1_613_824_411_000));
+        assert_eq!(summary.progress, 12.0);
     }
 }

@@ -24,6 +24,7 @@ pub(super) struct FormState {
     pub(super) cached_only: bool,
     pub(super) show_download_links: bool,
     pub(super) clean_failed: bool,
+    pub(super) free_slots: bool,
     pub(super) catalogs: BTreeSet<String>,
     /// The quality order, floor, cap, size floors and `cachedFirst`.
     pub(super) quality: QualityForm,
@@ -78,6 +79,7 @@ impl FormState {
             cached_only: config.cached_only,
             show_download_links: config.show_download_links,
             clean_failed: config.clean_failed,
+            free_slots: config.free_slots,
             catalogs: config
                 .catalogs
                 .iter()
@@ -118,6 +120,7 @@ impl FormState {
                 "cachedOnly" => form.cached_only = true,
                 "showDownloadLinks" => form.show_download_links = true,
                 "cleanFailed" => form.clean_failed = true,
+                "freeSlots" => form.free_slots = true,
                 "keptToken" => form.kept_token = value,
                 "removeToken" => form.remove_token = true,
                 _ => {}
@@ -163,6 +166,7 @@ impl FormState {
         fields.insert("cachedOnly".into(), json!(self.cached_only));
         fields.insert("showDownloadLinks".into(), json!(self.show_download_links));
         fields.insert("cleanFailed".into(), json!(self.clean_failed));
+        fields.insert("freeSlots".into(), json!(self.free_slots));
         fields.insert("catalogs".into(), json!(self.catalogs));
         self.quality.fields(&mut fields)?;
         let json = Value::Object(fields).to_string();

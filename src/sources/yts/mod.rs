@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// Trackers of the YTS API's recommended list that still answer; YTS answers carry none.
-const TRACKERS: [&str; 2] = [
+/// Trackers of the YTS API's recommended list that still answer; YTS answers carry none. Also
+/// the trackers of a rebuilt magnet when no source reported any ([`crate::debrid::magnet`]).
+pub const TRACKERS: [&str; 2] = [
     "udp://tracker.opentrackr.org:1337/announce",
     "udp://open.demonii.com:1337/announce",
 ];

@@ -2,6 +2,8 @@
 //! cached markers in the stream list, and the library catalog.
 
 mod account;
+mod health;
+mod hygiene;
 mod instances;
 mod tokens;
 mod torrent_verdicts;
