@@ -5,6 +5,7 @@ mod account;
 mod health;
 mod hygiene;
 mod instances;
+mod maintenance;
 mod tokens;
 mod torrent_verdicts;
 mod verdicts;
