@@ -16,11 +16,7 @@ pub async fn clean_up(
     state: web::Data<AppState>,
     config: RequestConfig,
 ) -> Result<HttpResponse, ApiError> {
-    let config = config.or_default();
-    let token = config
-        .realdebrid
-        .clone()
-        .ok_or_else(|| ApiError::bad_request("this config has no Real-Debrid token"))?;
+    let (_, token) = config.with_token()?;
     let ticket = ticket(&request)?;
     if request.method() == Method::HEAD {
         return Ok(HttpResponse::Ok()

@@ -36,11 +36,7 @@ pub async fn resolve(
     config: RequestConfig,
     query: web::Query<ResolveQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let config = config.or_default();
-    let token = config
-        .realdebrid
-        .clone()
-        .ok_or_else(|| ApiError::bad_request("this config has no Real-Debrid token"))?;
+    let (config, token) = config.with_token()?;
     let target = target(&request)?;
     let video = query.video.as_deref().map(parse_video).transpose()?;
     let header = state.settings.server.client_ip_header.as_deref();

@@ -1,6 +1,10 @@
 //! The `{config}` path segment as an extractor.
 
-use crate::{error::ApiError, protocol::config::UserConfig, state::AppState};
+use crate::{
+    error::ApiError,
+    protocol::config::{DebridToken, UserConfig},
+    state::AppState,
+};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::future::{Ready, ready};
 
@@ -11,6 +15,17 @@ impl RequestConfig {
     /// The config, or the defaults when the URL has none.
     pub fn or_default(self) -> UserConfig {
         self.0.unwrap_or_default()
+    }
+
+    /// The config with its Real-Debrid token, for the routes that act in the user's account;
+    /// without one the link is the client's mistake.
+    pub fn with_token(self) -> Result<(UserConfig, DebridToken), ApiError> {
+        let config = self.or_default();
+        let token = config
+            .realdebrid
+            .clone()
+            .ok_or_else(|| ApiError::bad_request("this config has no Real-Debrid token"))?;
+        Ok((config, token))
     }
 }
 

@@ -63,7 +63,9 @@ async fn the_library_shows_at_once_what_ferrio_added() {
     let config = config("");
     let catalog = format!("/{config}/catalog/other/rd-library.json");
     let before = app.get_json(&catalog, 200).await;
-    assert_eq!(before["metas"].as_array().expect("metas").len(), 0);
+    // Only the account-health item, first on the first page.
+    assert_eq!(before["metas"].as_array().expect("metas").len(), 1);
+    assert_eq!(before["metas"][0]["id"], "rd:health");
     let tap = location(
         &app,
         &resolve_path(&config, fixtures::SHAWSHANK_1080P_SHARED, "-", None),
@@ -73,7 +75,7 @@ async fn the_library_shows_at_once_what_ferrio_added() {
     let after = app.get_json(&catalog, 200).await;
     assert_eq!(
         after["metas"].as_array().expect("metas").len(),
-        1,
+        2,
         "not up to five minutes later: {after}"
     );
     let listed = streams(&app, &config, fixtures::MOVIE_ID, "movie").await;

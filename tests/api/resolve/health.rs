@@ -2,7 +2,7 @@
 //! every safety rule: HEAD never acts, codes are bound to the token, action and listing and
 //! expire, one tap's requests run once, only the listing's torrents are touched.
 
-use super::{config, streams};
+use super::{config, location, streams};
 use crate::common::{TestApp, spawn_app};
 use ferrio_fakes::fixtures::{self, RD_TOKEN};
 use serde_json::Value;
@@ -47,15 +47,6 @@ fn action<'a>(streams: &'a [Value], what: &str) -> &'a str {
     &url[url
         .find("/rd/cleanup/")
         .map_or(0, |at| url[..at].rfind('/').unwrap_or(at))..]
-}
-
-async fn tap(app: &TestApp, path: &str) -> String {
-    let response = app.get(path).await;
-    assert_eq!(response.status().as_u16(), 302, "{path}");
-    response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned()
 }
 
 #[tokio::test]
@@ -108,7 +99,7 @@ async fn deleting_failed_torrents_touches_only_them_once_for_a_burst_of_taps() {
     // A torrent that fails after the listing is not the listing's.
     let later = rd.preload(RD_TOKEN, fixtures::SHAWSHANK_ITA_ENG);
     rd.fail_torrent(RD_TOKEN, &later, "error");
-    let taps = (0..20).map(|_| tap(&app, &path));
+    let taps = (0..20).map(|_| location(&app, &path));
     let outcomes = futures::future::join_all(taps).await;
     assert!(
         outcomes
@@ -132,7 +123,7 @@ async fn deleting_failed_torrents_touches_only_them_once_for_a_burst_of_taps() {
         "the healthy torrent and the later failure stay: {left:?}"
     );
     let video = app
-        .get(&tap(&app, &path).await.replace(&app.address, ""))
+        .get(&location(&app, &path).await.replace(&app.address, ""))
         .await;
     assert_eq!(video.status().as_u16(), 200, "the outcome video is served");
 }
@@ -146,21 +137,37 @@ async fn forged_stale_or_foreign_codes_do_nothing() {
     let path = action(&listed, "🗑 Delete 3 failed torrents").to_owned();
     let (head, code) = path.rsplit_once('/').expect("code");
     let forged = format!("{head}/{}", "0".repeat(32));
-    assert!(tap(&app, &forged).await.ends_with("cleanup/expired.mp4"));
+    assert!(
+        location(&app, &forged)
+            .await
+            .ends_with("cleanup/expired.mp4")
+    );
     // The same link under another account's config.
     let other = "OTHERUSERFORHEALTH0000000000000000000000000000000000";
     rd.add_token(other);
     let foreign_config = base64_config(other);
     let foreign = path.replacen(&config(""), &foreign_config, 1);
-    assert!(tap(&app, &foreign).await.ends_with("cleanup/expired.mp4"));
+    assert!(
+        location(&app, &foreign)
+            .await
+            .ends_with("cleanup/expired.mp4")
+    );
     // Another action with this listing's code.
     let swapped = path.replacen("delete-failed", "retry-magnets", 1);
-    assert!(tap(&app, &swapped).await.ends_with("cleanup/expired.mp4"));
+    assert!(
+        location(&app, &swapped)
+            .await
+            .ends_with("cleanup/expired.mp4")
+    );
     // An expiry pushed later than the code was made for.
     let parts: Vec<&str> = head.rsplitn(2, '/').collect();
     let expires: u64 = parts[0].parse().expect("expiry");
     let later = format!("{}/{}/{code}", parts[1], expires + 3_600_000);
-    assert!(tap(&app, &later).await.ends_with("cleanup/expired.mp4"));
+    assert!(
+        location(&app, &later)
+            .await
+            .ends_with("cleanup/expired.mp4")
+    );
     assert!(rd.deletions(RD_TOKEN).is_empty());
     let malformed = app.get(&format!("{head}/not-hex")).await;
     assert_eq!(malformed.status().as_u16(), 400);
@@ -178,7 +185,11 @@ async fn magnet_errors_are_retried_with_rebuilt_magnets_and_a_clean_account_has_
     let rd = &app.fakes.realdebrid;
     let listed = streams(&app, &config(""), HEALTH, "other").await;
     let path = action(&listed, "🔁 Retry 1 magnet_error torrents").to_owned();
-    assert!(tap(&app, &path).await.ends_with("cleanup/retried-1.mp4"));
+    assert!(
+        location(&app, &path)
+            .await
+            .ends_with("cleanup/retried-1.mp4")
+    );
     let magnet = rd.magnets().pop().expect("re-added");
     assert!(
         magnet.contains(fixtures::SHAWSHANK_MULTI) && magnet.contains("&tr="),
@@ -186,7 +197,11 @@ async fn magnet_errors_are_retried_with_rebuilt_magnets_and_a_clean_account_has_
     );
     let rest = streams(&app, &config(""), HEALTH, "other").await;
     let path = action(&rest, "🗑 Delete 2 failed torrents").to_owned();
-    assert!(tap(&app, &path).await.ends_with("cleanup/deleted-2.mp4"));
+    assert!(
+        location(&app, &path)
+            .await
+            .ends_with("cleanup/deleted-2.mp4")
+    );
     let clean = streams(&app, &config(""), HEALTH, "other").await;
     assert_eq!(clean.len(), 1);
     assert_eq!(clean[0]["description"], "✅ Nothing to clean");
@@ -217,7 +232,11 @@ async fn a_failed_torrent_beyond_the_fifth_page_is_counted_and_cleaned() {
     );
     let listed = streams(&app, &config(""), HEALTH, "other").await;
     let path = action(&listed, "🗑 Delete 1 failed torrents").to_owned();
-    assert!(tap(&app, &path).await.ends_with("cleanup/deleted-1.mp4"));
+    assert!(
+        location(&app, &path)
+            .await
+            .ends_with("cleanup/deleted-1.mp4")
+    );
     let deleted: Vec<String> = rd.deletions(RD_TOKEN).into_iter().map(|t| t.id).collect();
     assert_eq!(deleted, [old]);
 }
