@@ -385,7 +385,10 @@ async fn the_library_catalog_meta_and_streams() {
         .get_json(&format!("/{config}/catalog/other/rd-library.json"), 200)
         .await;
     let metas = page["metas"].as_array().expect("metas");
-    assert_eq!(metas[0]["id"], "rd:health", "the account-health item comes first");
+    assert_eq!(
+        metas[0]["id"], "rd:health",
+        "the account-health item comes first"
+    );
     assert_eq!(metas[1]["id"], format!("rd:{id}"));
     let found = app
         .get_json(
