@@ -13,7 +13,7 @@ use std::time::Duration;
 use url::Url;
 
 /// Trackers of the YTS API's recommended list that still answer; YTS answers carry none. Also
-/// the trackers of a rebuilt magnet when no source reported any ([`crate::debrid::magnet`]).
+/// the trackers of a rebuilt Real-Debrid magnet when no source reported any.
 pub const TRACKERS: [&str; 2] = [
     "udp://tracker.opentrackr.org:1337/announce",
     "udp://open.demonii.com:1337/announce",
