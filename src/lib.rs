@@ -32,6 +32,7 @@ pub mod catalog;
 pub mod client_address;
 pub mod clock;
 pub mod debrid;
+pub mod discovery;
 pub mod error;
 pub mod metrics;
 pub mod protocol;

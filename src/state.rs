@@ -5,6 +5,7 @@ use crate::{
     cache::{Cache, CacheError},
     catalog::Catalogs,
     debrid::Debrid,
+    discovery::Discovery,
     metrics::Metrics,
     protocol::{manifest::Manifest, seal::Sealer},
     settings::Settings,
@@ -29,6 +30,8 @@ pub struct AppState {
     pub pipeline: Pipeline,
     /// The YTS catalogs.
     pub catalogs: Catalogs,
+    /// TMDB, Trakt and Watchmode: the discovery catalogs and where to watch.
+    pub discovery: Discovery,
     /// Stream lists rendered in the last seconds.
     pub hot: HotResponses,
 }
@@ -68,6 +71,13 @@ impl AppState {
             sealer.as_ref(),
         );
         debrid.maintenance.clone().spawn();
+        let discovery = Discovery::new(
+            &settings,
+            http.clone(),
+            &cache,
+            metrics.clone(),
+            sources.limits(),
+        );
         let catalogs = Catalogs::new(
             &settings,
             SourceHttp::new(http, metrics.clone()),
@@ -85,7 +95,8 @@ impl AppState {
             sealer,
             metrics,
             cache,
-            pipeline: Pipeline::new(sources, debrid, memory.prepared),
+            pipeline: Pipeline::new(sources, debrid, discovery.clone(), memory.prepared),
+            discovery,
             catalogs,
             hot,
             settings,

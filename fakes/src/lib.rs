@@ -20,6 +20,7 @@
 //! ```
 
 mod common;
+pub mod discovery;
 pub mod dmm;
 pub mod fixtures;
 pub mod realdebrid;
@@ -28,6 +29,7 @@ mod util;
 pub mod yts;
 
 pub use common::Mode;
+pub use discovery::{tmdb::TmdbFake, trakt::TraktFake, watchmode::WatchmodeFake};
 pub use dmm::{DmmFake, DmmFile, DmmResult};
 pub use realdebrid::{RdTorrentSummary, RealDebridFake};
 pub use torrentio::{TorrentioFake, TorrentioStream};
@@ -44,34 +46,67 @@ pub struct Fakes {
     pub torrentio: TorrentioFake,
     /// Real-Debrid.
     pub realdebrid: RealDebridFake,
+    /// TMDB (used, like Trakt and Watchmode, only when its key is set).
+    pub tmdb: TmdbFake,
+    /// Trakt.
+    pub trakt: TraktFake,
+    /// Watchmode.
+    pub watchmode: WatchmodeFake,
 }
 
 impl Fakes {
     /// Starts all four fakes (concurrently), each seeded with the standard fixtures; the RD
     /// token [`fixtures::RD_TOKEN`] is registered.
     pub async fn start() -> Fakes {
-        let (dmm, yts, torrentio, realdebrid) = tokio::join!(
+        let (dmm, yts, torrentio, realdebrid, tmdb, trakt, watchmode) = tokio::join!(
             DmmFake::start(),
             YtsFake::start(),
             TorrentioFake::start(),
-            RealDebridFake::start()
+            RealDebridFake::start(),
+            TmdbFake::start(),
+            TraktFake::start(),
+            WatchmodeFake::start()
         );
         Fakes {
             dmm,
             yts,
             torrentio,
             realdebrid,
+            tmdb,
+            trakt,
+            watchmode,
         }
     }
 
-    /// The environment Ferrio reads its upstream base URLs from:
-    /// `DMM_URL`, `YTS_URL`, `TORRENTIO_URL`, `REALDEBRID_URL`.
+    /// The environment Ferrio reads its upstream base URLs from: `DMM_URL`, `YTS_URL`,
+    /// `TORRENTIO_URL`, `REALDEBRID_URL`, and the discovery ones (`TMDB_URL`, `TMDB_IMAGE_URL`,
+    /// `TRAKT_URL`, `WATCHMODE_URL`), which do nothing until their keys are set too
+    /// ([`Self::discovery_keys`]).
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("DMM_URL", self.dmm.url()),
             ("YTS_URL", self.yts.url()),
             ("TORRENTIO_URL", self.torrentio.url()),
             ("REALDEBRID_URL", self.realdebrid.url()),
+            ("TMDB_URL", self.tmdb.url()),
+            ("TMDB_IMAGE_URL", self.tmdb.image_url()),
+            ("TRAKT_URL", self.trakt.url()),
+            ("WATCHMODE_URL", self.watchmode.url()),
+        ]
+    }
+
+    /// The keys that turn discovery on: `TMDB_API_KEY`, `TRAKT_CLIENT_ID`, `WATCHMODE_API_KEY`.
+    pub fn discovery_keys(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("TMDB_API_KEY", discovery::tmdb::TMDB_KEY.to_owned()),
+            (
+                "TRAKT_CLIENT_ID",
+                discovery::trakt::TRAKT_CLIENT_ID.to_owned(),
+            ),
+            (
+                "WATCHMODE_API_KEY",
+                discovery::watchmode::WATCHMODE_KEY.to_owned(),
+            ),
         ]
     }
 

@@ -12,4 +12,26 @@ impl Cache {
         let redis = self.inner.store.shared()?;
         redis.count(family, &key::entry(family, name), window).await
     }
+
+    /// Counts one event under `name` unless `cap` are counted already: `Some(true)` when
+    /// counted, `Some(false)` at the cap, `None` without a shared store.
+    pub async fn count_shared_below(
+        &self,
+        family: &str,
+        name: &str,
+        window: Duration,
+        cap: u64,
+    ) -> Option<bool> {
+        let redis = self.inner.store.shared()?;
+        let counted = redis
+            .capped_count(family, &key::entry(family, name), window, cap)
+            .await?;
+        Some(counted.is_ok())
+    }
+
+    /// The count under `name`, across instances; `None` without a shared store.
+    pub async fn shared_count(&self, family: &str, name: &str) -> Option<u64> {
+        let redis = self.inner.store.shared()?;
+        redis.read_count(family, &key::entry(family, name)).await
+    }
 }

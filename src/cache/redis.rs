@@ -43,6 +43,8 @@ const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.
 /// Counts one event in a window: the first count of a key sets its expiry, so the counter
 /// disappears with its window.
 const COUNT: &str = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+/// Counts one event unless the count has reached ARGV[2]; -1 when it has.
+const CAPPED_COUNT: &str = "local n = tonumber(redis.call('GET', KEYS[1]) or '0') if n >= tonumber(ARGV[2]) then return -1 end n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
 /// How the Redis tier is set up.
 pub(crate) struct RedisOptions {
@@ -157,6 +159,34 @@ impl RedisTier {
         let mut command = redis::cmd("EVAL");
         command.arg(COUNT).arg(1).arg(key).arg(px(window));
         self.run(family, &command).await
+    }
+
+    /// Counts one event under `key` unless it already counts `cap`: `Some(Ok(count))`,
+    /// `Some(Err(()))` at the cap, `None` when Redis did not answer.
+    pub async fn capped_count(
+        &self,
+        family: &str,
+        key: &str,
+        window: Duration,
+        cap: u64,
+    ) -> Option<Result<u64, ()>> {
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg(CAPPED_COUNT)
+            .arg(1)
+            .arg(key)
+            .arg(px(window))
+            .arg(cap);
+        let n: i64 = self.run(family, &command).await?;
+        Some(u64::try_from(n).map_err(|_| ()))
+    }
+
+    /// The count under `key` (0 when there is none).
+    pub async fn read_count(&self, family: &str, key: &str) -> Option<u64> {
+        let mut command = redis::cmd("GET");
+        command.arg(key);
+        let n: Option<u64> = self.run(family, &command).await?;
+        Some(n.unwrap_or(0))
     }
 
     /// Tries to take the fetch lock of an entry for `ttl`, marked with `token`.

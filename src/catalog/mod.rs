@@ -57,7 +57,10 @@ impl Catalogs {
             // scrolls to.
             return Vec::new();
         }
-        let query = query(catalog, extra);
+        let Some(order) = yts_order(catalog) else {
+            return Vec::new();
+        };
+        let query = query(catalog, order, extra);
         let skip = u64::from(extra.skip);
         let first = skip / YTS_PAGE + 1;
         let last = (skip + STREMIO_PAGE - 1) / YTS_PAGE + 1;
@@ -96,13 +99,18 @@ impl Catalogs {
     }
 }
 
-/// The YTS query behind a catalog.
-fn query(catalog: CatalogId, extra: &Extra) -> ListMovies {
-    let sort_by = match catalog {
-        CatalogId::Popular | CatalogId::Search => SortBy::DownloadCount,
-        CatalogId::Latest => SortBy::DateAdded,
-        CatalogId::TopRated => SortBy::Rating,
-    };
+/// The YTS order of a YTS catalog; `None` for the others (discovery's).
+fn yts_order(catalog: CatalogId) -> Option<SortBy> {
+    match catalog {
+        CatalogId::Popular | CatalogId::Search => Some(SortBy::DownloadCount),
+        CatalogId::Latest => Some(SortBy::DateAdded),
+        CatalogId::TopRated => Some(SortBy::Rating),
+        _ => None,
+    }
+}
+
+/// The YTS query behind a YTS catalog.
+fn query(catalog: CatalogId, sort_by: SortBy, extra: &Extra) -> ListMovies {
     ListMovies {
         query_term: extra
             .search
@@ -144,6 +152,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn discovery_catalogs_are_not_asked_of_yts() {
+        assert!(
+            CatalogId::DISCOVERY
+                .into_iter()
+                .all(|c| yts_order(c).is_none())
+        );
+    }
+
+    #[test]
     fn each_catalog_asks_yts_for_its_order() {
         let extra = Extra {
             search: Some("matrix".into()),
@@ -151,23 +168,47 @@ mod tests {
             skip: 0,
         };
         assert_eq!(
-            query(CatalogId::Popular, &extra).sort_by,
+            query(
+                CatalogId::Popular,
+                yts_order(CatalogId::Popular).expect("YTS"),
+                &extra
+            )
+            .sort_by,
             Some(SortBy::DownloadCount)
         );
         assert_eq!(
-            query(CatalogId::Latest, &extra).sort_by,
+            query(
+                CatalogId::Latest,
+                yts_order(CatalogId::Latest).expect("YTS"),
+                &extra
+            )
+            .sort_by,
             Some(SortBy::DateAdded)
         );
         assert_eq!(
-            query(CatalogId::TopRated, &extra).sort_by,
+            query(
+                CatalogId::TopRated,
+                yts_order(CatalogId::TopRated).expect("YTS"),
+                &extra
+            )
+            .sort_by,
             Some(SortBy::Rating)
         );
         assert_eq!(
-            query(CatalogId::Popular, &extra).query_term,
+            query(
+                CatalogId::Popular,
+                yts_order(CatalogId::Popular).expect("YTS"),
+                &extra
+            )
+            .query_term,
             None,
             "browse catalogs do not search"
         );
-        let search = query(CatalogId::Search, &extra);
+        let search = query(
+            CatalogId::Search,
+            yts_order(CatalogId::Search).expect("YTS"),
+            &extra,
+        );
         assert_eq!(search.query_term.as_deref(), Some("matrix"));
         assert_eq!(search.genre.as_deref(), Some("Action"));
         assert_eq!(search.limit, Some(50));

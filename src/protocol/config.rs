@@ -21,51 +21,68 @@ pub const CONFIG_VERSION: u8 = 1;
 /// The longest config segment accepted, in bytes as it appears in the URL.
 pub const MAX_CONFIG_BYTES: usize = 4096;
 
+pub use crate::protocol::config_discovery::{DiscoveryConfig, WhereToWatch};
 pub use crate::protocol::config_values::{CatalogId, Quality, SortOrder, SourceId};
 
-/// A Real-Debrid API token. Its `Debug` output is redacted; the only way to read it is
-/// [`DebridToken::expose`], used where it is sent to Real-Debrid or sealed into a config.
-#[derive(Clone, Deserialize)]
-pub struct DebridToken(SecretString);
+/// A secret a user puts in their config (an API token or key): its `Debug` output is
+/// redacted, and the only way to read it is `expose`, used where it is sent upstream or sealed
+/// into a config.
+macro_rules! user_secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Deserialize)]
+        pub struct $name(SecretString);
 
-impl DebridToken {
-    /// The token itself, for the Real-Debrid client and config encoding only.
-    pub fn expose(&self) -> &str {
-        self.0.expose_secret()
-    }
+        impl $name {
+            /// The secret itself, for its upstream client and config encoding only.
+            pub fn expose(&self) -> &str {
+                self.0.expose_secret()
+            }
 
-    fn is_well_formed(&self) -> bool {
-        let token = self.expose();
-        (8..=128).contains(&token.len())
-            && token
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    }
+            /// 8 to 128 letters, digits, `-`, `_` or `.`.
+            pub(super) fn is_well_formed(&self) -> bool {
+                let value = self.expose();
+                (8..=128).contains(&value.len())
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(SecretString::from(value))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.expose() == other.expose()
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.expose())
+            }
+        }
+    };
 }
 
-impl From<String> for DebridToken {
-    fn from(token: String) -> Self {
-        Self(SecretString::from(token))
-    }
-}
-
-impl std::fmt::Debug for DebridToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DebridToken(<redacted>)")
-    }
-}
-
-impl PartialEq for DebridToken {
-    fn eq(&self, other: &Self) -> bool {
-        self.expose() == other.expose()
-    }
-}
-
-impl Serialize for DebridToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.expose())
-    }
-}
+user_secret!(
+    /// A Real-Debrid API token.
+    DebridToken
+);
+user_secret!(
+    /// A user's own TMDB or Watchmode key, used instead of the server's.
+    ApiKey
+);
 
 /// What a user chose on the configure page.
 ///
@@ -134,6 +151,9 @@ pub struct UserConfig {
     /// With Real-Debrid: at the account's active-downloads limit, the oldest download Ferrio
     /// added that has not progressed for 24 h is deleted, and the add tried once more.
     pub free_slots: bool,
+    /// Region, services and where-to-watch rows (only used when the server has TMDB).
+    #[serde(flatten)]
+    pub discovery: DiscoveryConfig,
 }
 
 impl Default for UserConfig {
@@ -160,6 +180,7 @@ impl Default for UserConfig {
             cached_first: None,
             clean_failed: true,
             free_slots: false,
+            discovery: DiscoveryConfig::default(),
         }
     }
 }
@@ -290,7 +311,7 @@ impl UserConfig {
                 "field `excludeKeywords`: expected at most 50 non-empty keywords of at most 64 bytes",
             );
         }
-        Ok(())
+        self.discovery.validate().map_err(ConfigError::Invalid)
     }
 
     fn to_compact_json(&self) -> String {

@@ -98,7 +98,8 @@ impl Quality {
     }
 }
 
-/// A YTS catalog the user can turn off.
+/// A catalog the user can turn off: the YTS ones, and the discovery ones (present when the
+/// server has TMDB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CatalogId {
     /// Most downloaded first.
@@ -113,11 +114,46 @@ pub enum CatalogId {
     /// Search, shown by Stremio's search only.
     #[serde(rename = "yts-search")]
     Search,
+    /// TMDB day and week and Trakt trending, fused.
+    #[serde(rename = "trending")]
+    Trending,
+    /// Popular on the user's services in their region.
+    #[serde(rename = "on-my-services")]
+    OnMyServices,
+    /// Trending titles none of the user's services carries.
+    #[serde(rename = "not-on-my-services")]
+    NotOnMyServices,
+    /// Digital releases of the next 60 days.
+    #[serde(rename = "coming-soon")]
+    ComingSoon,
+    /// Digital releases of the last 30 days.
+    #[serde(rename = "new-digital")]
+    NewDigital,
 }
 
 impl CatalogId {
-    /// Every catalog, in manifest order.
-    pub const ALL: [Self; 4] = [Self::Popular, Self::Latest, Self::TopRated, Self::Search];
+    /// The YTS catalogs, in manifest order.
+    pub const YTS: [Self; 4] = [Self::Popular, Self::Latest, Self::TopRated, Self::Search];
+    /// The discovery catalogs, in manifest order.
+    pub const DISCOVERY: [Self; 5] = [
+        Self::Trending,
+        Self::OnMyServices,
+        Self::NotOnMyServices,
+        Self::ComingSoon,
+        Self::NewDigital,
+    ];
+    /// Every catalog.
+    pub const ALL: [Self; 9] = [
+        Self::Popular,
+        Self::Latest,
+        Self::TopRated,
+        Self::Search,
+        Self::Trending,
+        Self::OnMyServices,
+        Self::NotOnMyServices,
+        Self::ComingSoon,
+        Self::NewDigital,
+    ];
 
     /// The catalog id in the manifest and the config value.
     pub fn as_str(self) -> &'static str {
@@ -126,6 +162,11 @@ impl CatalogId {
             Self::Latest => "yts-latest",
             Self::TopRated => "yts-top-rated",
             Self::Search => "yts-search",
+            Self::Trending => "trending",
+            Self::OnMyServices => "on-my-services",
+            Self::NotOnMyServices => "not-on-my-services",
+            Self::ComingSoon => "coming-soon",
+            Self::NewDigital => "new-digital",
         }
     }
 

@@ -3,10 +3,13 @@
 //! everything above can speak it.
 
 pub mod config;
+pub mod config_discovery;
 pub mod config_values;
 pub mod library_id;
 pub mod manifest;
+pub mod manifest_discovery;
 pub mod meta;
+pub mod region;
 pub mod request;
 pub mod response;
 pub mod seal;

@@ -46,6 +46,14 @@ pub enum StreamSource {
     /// ```json
     /// {"infoHash": "4f8e…", "fileIdx": 2, "sources": ["tracker:udp://…", "dht:4f8e…"]}
     /// ```
+    /// A page opened in a browser or the service's app ("watch on Netflix"). Some TV apps
+    /// cannot open these, which is why users can turn them off.
+    ///
+    /// ```json
+    /// {"externalUrl": "https://www.netflix.com/watch/70236428"}
+    /// ```
+    #[serde(rename_all = "camelCase")]
+    External { external_url: String },
     #[serde(rename_all = "camelCase")]
     Torrent {
         info_hash: InfoHash,

@@ -6,11 +6,12 @@ use super::{
     user_config::{RequestConfig, config_segment},
 };
 use crate::{
+    discovery::model::Kind,
     error::ApiError,
     protocol::{
         config::{CatalogId, DebridToken, UserConfig},
         library_id,
-        request::{RequestError, VideoId},
+        request::{RequestError, ResourcePath, VideoId},
         response::{CachePolicy, Cached, MetaItem, Metas, Streams},
     },
     state::AppState,
@@ -99,6 +100,9 @@ pub async fn catalog(
             CachePolicy::LIBRARY.private_if(true),
         ));
     }
+    if let Some(id) = CatalogId::from_id(&path.id).filter(|id| CatalogId::DISCOVERY.contains(id)) {
+        return discovery_catalog(&request, &state, &config, id, &path).await;
+    }
     let declared = state
         .manifest
         .catalogs
@@ -131,6 +135,41 @@ pub async fn catalog(
     }
     let client = request_client(&request, &state);
     let metas = state.catalogs.page(id, &path.extra, client).await;
+    let policy = if metas.is_empty() {
+        CachePolicy::EMPTY
+    } else {
+        CachePolicy::CATALOG
+    };
+    Ok(Cached::new(Metas { metas }, policy))
+}
+
+/// A discovery catalog's page: present only when the server has TMDB and the config keeps
+/// the catalog on; a genre that is not one of its options is the client's mistake.
+async fn discovery_catalog(
+    request: &HttpRequest,
+    state: &AppState,
+    config: &UserConfig,
+    id: CatalogId,
+    path: &ResourcePath,
+) -> Result<Cached<Metas>, ApiError> {
+    let movie_only = matches!(id, CatalogId::ComingSoon | CatalogId::NewDigital);
+    let kind = Kind::of_stremio(&path.media_type)
+        .filter(|kind| !movie_only || *kind == Kind::Movie)
+        .filter(|_| state.discovery.enabled())
+        .ok_or_else(|| ApiError::not_found("no such catalog"))?;
+    if !config.catalogs.contains(&id) {
+        return Err(ApiError::not_found(
+            "this catalog is turned off in the config",
+        ));
+    }
+    let asker = state
+        .discovery
+        .asker(config, request_client(request, state));
+    let metas = state
+        .discovery
+        .page(id, kind, &path.extra, &asker)
+        .await
+        .map_err(|error| ApiError::bad_request(error.to_string()))?;
     let policy = if metas.is_empty() {
         CachePolicy::EMPTY
     } else {

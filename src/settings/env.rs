@@ -139,6 +139,48 @@ pub(super) struct Env {
     /// first seen failed, and after each retry (three retries at most).
     pub rd_maintenance_retry_after_secs: u64,
 
+    // Discovery: TMDB, Trakt, Watchmode.
+    /// `TMDB_API_KEY`: a TMDB v3 API key; it (or `TMDB_READ_TOKEN`) turns on the discovery
+    /// catalogs and the where-to-watch rows.
+    pub tmdb_api_key: Option<SecretString>,
+    /// `TMDB_READ_TOKEN`: a TMDB v4 read access token, sent as a bearer instead of the key.
+    pub tmdb_read_token: Option<SecretString>,
+    /// `TRAKT_CLIENT_ID`: a Trakt client id, for Trakt's trending lists.
+    pub trakt_client_id: Option<SecretString>,
+    /// `WATCHMODE_API_KEY`: a Watchmode key, for deep links, formats and prices.
+    pub watchmode_api_key: Option<SecretString>,
+    /// `TMDB_URL`: TMDB API base, without the version (Ferrio appends `/3/…`).
+    pub tmdb_url: Url,
+    /// `TMDB_IMAGE_URL`: TMDB image base, without the size (Ferrio appends `/w342/…`).
+    pub tmdb_image_url: Url,
+    /// `TRAKT_URL`: Trakt API base.
+    pub trakt_url: Url,
+    /// `WATCHMODE_URL`: Watchmode API base, without the version (Ferrio appends `/v1/…`).
+    pub watchmode_url: Url,
+    /// `WATCHMODE_MONTHLY_BUDGET`: Watchmode calls per calendar month, all instances together.
+    pub watchmode_monthly_budget: u64,
+    /// `DEFAULT_REGION`: the region (ISO 3166-1) of users whose config names none.
+    pub default_region: String,
+    /// `CACHE_TMDB_TRENDING_TTL_SECS`: freshness of a TMDB list page (trending, discover).
+    pub cache_tmdb_trending_ttl_secs: u64,
+    /// `CACHE_TRAKT_TRENDING_TTL_SECS`: freshness of a Trakt trending page.
+    pub cache_trakt_trending_ttl_secs: u64,
+    /// `CACHE_TRENDING_TTL_SECS`: freshness of the fused trending ranking.
+    pub cache_trending_ttl_secs: u64,
+    /// `CACHE_TMDB_PROVIDERS_TTL_SECS`: freshness of a title's TMDB watch providers.
+    pub cache_tmdb_providers_ttl_secs: u64,
+    /// `CACHE_WATCHMODE_TTL_SECS`: freshness of a title's Watchmode sources.
+    pub cache_watchmode_ttl_secs: u64,
+    /// `CACHE_COMING_SOON_TTL_SECS`: freshness of the digital-release lists and dates.
+    pub cache_coming_soon_ttl_secs: u64,
+    /// `CACHE_IDMAP_TTL_SECS`: how long a TMDB id's IMDb id is remembered.
+    pub cache_idmap_ttl_secs: u64,
+    /// `CACHE_PROVIDER_LIST_TTL_SECS`: freshness of a region's list of providers.
+    pub cache_provider_list_ttl_secs: u64,
+    /// `PREWARM_TOP_N`: trending titles whose torrent streams are fetched ahead every 30
+    /// minutes (one instance at a time); 0 turns it off.
+    pub prewarm_top_n: usize,
+
     // Catalogs.
     /// `CATALOG_TTL_SECS`: freshness of a YTS catalog page.
     pub catalog_ttl_secs: u64,
@@ -201,6 +243,25 @@ impl Default for Env {
             rd_maintenance_failed_every_secs: 600,
             rd_maintenance_library_every_secs: 86_400,
             rd_maintenance_retry_after_secs: 3 * 3600,
+            tmdb_api_key: None,
+            tmdb_read_token: None,
+            trakt_client_id: None,
+            watchmode_api_key: None,
+            tmdb_url: url("https://api.themoviedb.org"),
+            tmdb_image_url: url("https://image.tmdb.org/t/p"),
+            trakt_url: url("https://api.trakt.tv"),
+            watchmode_url: url("https://api.watchmode.com"),
+            watchmode_monthly_budget: 1000,
+            default_region: "US".to_owned(),
+            cache_tmdb_trending_ttl_secs: 3 * 3600,
+            cache_trakt_trending_ttl_secs: 3600,
+            cache_trending_ttl_secs: 3600,
+            cache_tmdb_providers_ttl_secs: 24 * 3600,
+            cache_watchmode_ttl_secs: 12 * 3600,
+            cache_coming_soon_ttl_secs: 24 * 3600,
+            cache_idmap_ttl_secs: 30 * 24 * 3600,
+            cache_provider_list_ttl_secs: 7 * 24 * 3600,
+            prewarm_top_n: 20,
             catalog_ttl_secs: 3_600,
             hot_response_ttl_ms: 10_000,
         }

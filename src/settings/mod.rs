@@ -6,7 +6,10 @@
 //! Every variable has a default that runs Ferrio against the real upstreams with an in-process
 //! cache, so `cargo run --release` needs no configuration at all.
 
+mod discovery;
 mod env;
+
+pub use discovery::{Discovery, DiscoveryTtls};
 
 use env::Env;
 use secrecy::{ExposeSecret, SecretString};
@@ -33,6 +36,7 @@ pub struct Settings {
     pub upstreams: Upstreams,
     pub realdebrid: RealDebrid,
     pub cache: CacheSettings,
+    pub discovery: Discovery,
 }
 
 /// The HTTP server and what it says to clients.
@@ -202,11 +206,20 @@ impl Settings {
             ("YTS_URL", &upstreams.yts_url),
             ("TORRENTIO_URL", &upstreams.torrentio_url),
             ("REALDEBRID_URL", &self.realdebrid.url),
+            ("TMDB_URL", &self.discovery.tmdb_url),
+            ("TMDB_IMAGE_URL", &self.discovery.tmdb_image_url),
+            ("TRAKT_URL", &self.discovery.trakt_url),
+            ("WATCHMODE_URL", &self.discovery.watchmode_url),
         ];
         for (name, url) in urls {
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(SettingsError(format!("{name} must be an http(s) URL")));
             }
+        }
+        if !crate::protocol::region::is_region(&self.discovery.default_region) {
+            return Err(SettingsError(
+                "DEFAULT_REGION must be a two-letter ISO 3166-1 code".into(),
+            ));
         }
         let short_secret = self
             .server
@@ -239,7 +252,9 @@ impl Server {
 impl From<Env> for Settings {
     fn from(env: Env) -> Self {
         let (ms, secs) = (Duration::from_millis, Duration::from_secs);
+        let discovery = Discovery::from_env(&env);
         Self {
+            discovery,
             server: Server {
                 host: env.host,
                 port: env.port,

@@ -95,6 +95,16 @@ impl ClientLimits {
         })
     }
 
+    /// Takes one fetch of another upstream (a discovery list page) for `client`, or says no
+    /// (and counts the refusal).
+    pub fn allow_other(&self, client: ClientKey) -> bool {
+        let granted = self.buckets.take(client);
+        if !granted {
+            self.metrics.refusal("client_budget");
+        }
+        granted
+    }
+
     fn pending(&self) -> MutexGuard<'_, HashMap<ClientKey, u32>> {
         self.dmm_pending
             .lock()

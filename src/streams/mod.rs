@@ -9,6 +9,7 @@ mod prepared;
 pub mod present;
 mod resolve;
 mod upgrade;
+mod watch;
 
 use crate::{
     client_address::ClientKey,
@@ -18,6 +19,7 @@ use crate::{
         mark::{MarkRequest, Marked},
         realdebrid::RdError,
     },
+    discovery::Discovery,
     protocol::{
         config::{DebridToken, UserConfig},
         request::VideoId,
@@ -36,6 +38,7 @@ use present::LinkBase;
 pub struct Pipeline {
     sources: Sources,
     debrid: Debrid,
+    discovery: Discovery,
     prepared: Prepared,
 }
 
@@ -59,10 +62,16 @@ impl From<Vec<Stream>> for Listing {
 impl Pipeline {
     /// The pipeline over the sources and Real-Debrid, keeping prepared releases within
     /// `prepared_bytes`.
-    pub fn new(sources: Sources, debrid: Debrid, prepared_bytes: u64) -> Self {
+    pub fn new(
+        sources: Sources,
+        debrid: Debrid,
+        discovery: Discovery,
+        prepared_bytes: u64,
+    ) -> Self {
         Self {
             sources,
             debrid,
+            discovery,
             prepared: Prepared::new(prepared_bytes),
         }
     }
@@ -90,9 +99,24 @@ impl Pipeline {
         ranking::rank(&prepared, video, config)
     }
 
-    /// The stream list: peer-to-peer without a token; resolve links with cached markers with
-    /// one.
+    /// The stream list, with the where-to-watch rows around it when the user wants them (asked
+    /// while the torrents are).
     pub async fn list(
+        &self,
+        video: &VideoId,
+        config: &UserConfig,
+        links: LinkBase<'_>,
+        client: ClientKey,
+    ) -> Listing {
+        let (listing, rows) = tokio::join!(
+            self.torrents(video, config, links, client),
+            self.where_to_watch(video, config, client)
+        );
+        watch::around(listing, rows, config.discovery.where_to_watch)
+    }
+
+    /// The torrents: peer-to-peer without a token; resolve links with cached markers with one.
+    async fn torrents(
         &self,
         video: &VideoId,
         config: &UserConfig,

@@ -8,6 +8,7 @@ pub mod allowance;
 pub mod circuit;
 pub mod lenient;
 pub mod observe;
+pub mod pace;
 pub mod retry_after;
 
 pub use circuit::Circuit;

@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("upstream", &["upstream"]),
     ("cache", &["cache"]),
     ("sources", &["sources"]),
-    ("ranking and catalogs", &["ranking", "catalog"]),
+    ("ranking and catalogs", &["ranking", "catalog", "discovery"]),
     ("debrid", &["debrid"]),
     ("streams", &["streams"]),
     ("routes", &["routes", "state", "startup", "main", "lib"]),

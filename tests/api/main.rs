@@ -13,6 +13,7 @@ mod catalog;
 mod common;
 mod configure;
 mod conformance;
+mod discovery;
 mod docker;
 mod hostile;
 mod layers;

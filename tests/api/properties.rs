@@ -230,6 +230,7 @@ fn valid_config() -> impl Strategy<Value = UserConfig> {
                     cached_first,
                     clean_failed: cached,
                     free_slots: links,
+                    discovery: Default::default(),
                 }
             },
         )

@@ -154,6 +154,11 @@ fn catalog_label(catalog: CatalogId) -> &'static str {
         CatalogId::Latest => "Latest",
         CatalogId::TopRated => "Top rated",
         CatalogId::Search => "Search",
+        CatalogId::Trending => "Trending",
+        CatalogId::OnMyServices => "On my services",
+        CatalogId::NotOnMyServices => "Not on my services",
+        CatalogId::ComingSoon => "Coming soon to streaming",
+        CatalogId::NewDigital => "New on digital",
     }
 }
 

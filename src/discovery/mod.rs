@@ -1,0 +1,215 @@
+//! Discovery: what is trending, what is on the user's services, what is coming to streaming,
+//! and where a title can be watched — from TMDB, Trakt and Watchmode.
+//!
+//! Everything here is off unless the server has a TMDB key (`TMDB_API_KEY` or
+//! `TMDB_READ_TOKEN`); Trakt and Watchmode add to it when their keys are set. Every answer is
+//! cached for every user ([`lists`]), and each upstream is held to its own limit: TMDB and
+//! Trakt through an outbound pace that honours `Retry-After`, Watchmode through a monthly
+//! budget spent by a daily allowance ([`budget`]). Catalog pages are charged to the client that
+//! made them cold, like the sources' calls.
+//!
+//! - [`catalogs`]: the five catalogs, paged as Stremio pages (100, `skip`), items as IMDb ids.
+//! - [`trending`]: the fused ranking (reciprocal-rank fusion of TMDB day, week and Trakt).
+//! - [`availability`]: which services offer a title in a region, with deep links when
+//!   Watchmode's budget allows.
+
+pub mod availability;
+pub mod budget;
+pub mod catalogs;
+pub mod error;
+mod http;
+mod lists;
+pub mod model;
+pub mod tmdb;
+pub mod trakt;
+mod trending;
+pub mod watchmode;
+
+use crate::{
+    cache::Cache,
+    client_address::ClientKey,
+    metrics::Metrics,
+    protocol::config::{ApiKey, UserConfig},
+    settings::{self, Settings},
+    sources::limits::ClientLimits,
+    upstream::{allowance::Allowance, pace::Pacer},
+};
+use budget::WatchmodeBudget;
+use lists::Families;
+use model::{Kind, Service};
+use secrecy::{ExposeSecret, SecretString};
+use std::{sync::Arc, time::Duration};
+use tmdb::{Auth, Tmdb};
+use trakt::Trakt;
+use watchmode::Watchmode;
+
+/// TMDB's soft limit is about 40 requests a second per key; Ferrio stays under it.
+const TMDB_PACE: Allowance = Allowance {
+    burst: 30.0,
+    per_second: 30.0,
+};
+/// Trakt allows 1,000 unauthenticated calls per 5 minutes per application.
+const TRAKT_CALLS_PER_5_MIN: u32 = 900;
+/// The longest a call waits for its turn.
+const MAX_PACE_WAIT: Duration = Duration::from_secs(5);
+
+/// Who asks, and with what: the client the calls count against, the user's region and
+/// services, and their own keys.
+#[derive(Clone)]
+pub struct Asker {
+    pub client: ClientKey,
+    pub region: String,
+    pub services: Vec<u32>,
+    pub tmdb_key: Option<ApiKey>,
+    pub watchmode_key: Option<ApiKey>,
+}
+
+/// The discovery side of Ferrio. Cheap to clone.
+#[derive(Clone)]
+pub struct Discovery {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    tmdb: Tmdb,
+    server_auth: Auth,
+    trakt: Option<Trakt>,
+    watchmode: Watchmode,
+    watchmode_key: Option<SecretString>,
+    budget: WatchmodeBudget,
+    families: Families,
+    limits: ClientLimits,
+    settings: settings::Discovery,
+}
+
+impl Discovery {
+    /// Builds the clients on the shared HTTP pool; off without a TMDB key.
+    pub fn new(
+        settings: &Settings,
+        http: reqwest::Client,
+        cache: &Cache,
+        metrics: Metrics,
+        limits: ClientLimits,
+    ) -> Self {
+        let discovery = &settings.discovery;
+        let server_auth = match (&discovery.tmdb_read_token, &discovery.tmdb_key) {
+            (Some(token), _) => Auth::Bearer(token.expose_secret().to_owned()),
+            (None, Some(key)) => Auth::Key(key.expose_secret().to_owned()),
+            (None, None) => return Self { inner: None },
+        };
+        let upstream = |name, pace, map| {
+            http::Upstream::new(
+                name,
+                http.clone(),
+                discovery.timeout,
+                Pacer::new(pace, MAX_PACE_WAIT),
+                metrics.clone(),
+                map,
+            )
+        };
+        let trakt_pace = Allowance::per(TRAKT_CALLS_PER_5_MIN, Duration::from_secs(300));
+        let trakt_pace = Allowance {
+            burst: 10.0,
+            ..trakt_pace
+        };
+        let inner = Inner {
+            tmdb: Tmdb::new(
+                upstream("tmdb", TMDB_PACE, tmdb::failure),
+                discovery.tmdb_url.clone(),
+            ),
+            server_auth,
+            trakt: discovery.trakt_client_id.clone().map(|id| {
+                Trakt::new(
+                    upstream("trakt", trakt_pace, |s, h, _| http::common_failure(s, h)),
+                    discovery.trakt_url.clone(),
+                    id,
+                )
+            }),
+            watchmode: Watchmode::new(
+                upstream("watchmode", TMDB_PACE, watchmode::failure),
+                discovery.watchmode_url.clone(),
+            ),
+            watchmode_key: discovery.watchmode_key.clone(),
+            budget: WatchmodeBudget::new(cache, discovery.watchmode_monthly_budget, metrics),
+            families: Families::new(cache, &discovery.ttls, &settings.cache),
+            limits,
+            settings: discovery.clone(),
+        };
+        Self {
+            inner: Some(Arc::new(inner)),
+        }
+    }
+
+    /// Whether the server has TMDB: without it nothing of discovery appears.
+    pub fn enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// Whether Trakt's list is part of trending (and offered as its own `genre`).
+    pub fn has_trakt(&self) -> bool {
+        self.inner
+            .as_ref()
+            .is_some_and(|inner| inner.trakt.is_some())
+    }
+
+    /// The region of users who name none.
+    pub fn default_region(&self) -> &str {
+        self.inner
+            .as_ref()
+            .map_or("US", |inner| inner.settings.default_region.as_str())
+    }
+
+    /// Who asks, from a request's config.
+    pub fn asker(&self, config: &UserConfig, client: ClientKey) -> Asker {
+        let discovery = &config.discovery;
+        Asker {
+            client,
+            region: discovery.region(self.default_region()).to_owned(),
+            services: discovery.my_services.clone(),
+            tmdb_key: discovery.tmdb_key.clone(),
+            watchmode_key: discovery.watchmode_key.clone(),
+        }
+    }
+
+    /// The services of a region, by TMDB's display priority (cached a week); empty when
+    /// discovery is off or TMDB cannot be asked.
+    pub async fn services(&self, kind: Kind, region: &str, asker: &Asker) -> Vec<Service> {
+        let Some(inner) = &self.inner else {
+            return Vec::new();
+        };
+        let (tmdb, auth, region_owned) = (inner.tmdb.clone(), inner.auth(asker), region.to_owned());
+        let fetch = move || {
+            let (tmdb, auth, region) = (tmdb.clone(), auth.clone(), region_owned.clone());
+            async move { tmdb.services(&auth, kind, &region).await }
+        };
+        let key = format!("{}:{region}", kind.tmdb());
+        inner
+            .families
+            .services
+            .get_or_fetch(&key, fetch)
+            .await
+            .unwrap_or_default()
+    }
+
+    fn inner(&self) -> Option<&Inner> {
+        self.inner.as_deref()
+    }
+}
+
+impl Inner {
+    /// The user's own TMDB key, else the server's.
+    fn auth(&self, asker: &Asker) -> Auth {
+        asker.tmdb_key.as_ref().map_or_else(
+            || self.server_auth.clone(),
+            |key| Auth::of_user(key.expose()),
+        )
+    }
+
+    /// The poster URL of a `poster_path`.
+    fn poster(&self, path: &str) -> String {
+        format!(
+            "{}/w342{path}",
+            self.settings.tmdb_image_url.as_str().trim_end_matches('/')
+        )
+    }
+}

@@ -1,0 +1,76 @@
+//! The fused trending ranking: TMDB's day and week lists and Trakt's, merged by reciprocal-rank
+//! fusion (each list adds `1 / (K + rank)` to a title's score), deduplicated by IMDb id. A
+//! title high in any list, or present in several, rises; no list's scale matters.
+
+use super::model::{ListPage, Listed};
+use std::collections::HashMap;
+
+/// The usual fusion constant: it damps the weight of the very first ranks.
+const K: f64 = 60.0;
+
+/// Fuses ranked lists (best first) into one, best first; items without an IMDb id are left
+/// out. Ties keep the order in which the titles were first met.
+pub fn fuse(lists: &[Vec<Listed>]) -> ListPage {
+    let mut scores: HashMap<String, f64> = HashMap::new();
+    let mut first_seen: Vec<Listed> = Vec::new();
+    for list in lists {
+        for (rank, item) in list.iter().enumerate() {
+            let Some(imdb) = &item.imdb else {
+                continue;
+            };
+            let score = scores.entry(imdb.clone()).or_insert_with(|| {
+                first_seen.push(item.clone());
+                0.0
+            });
+            *score += 1.0 / (K + rank as f64 + 1.0);
+        }
+    }
+    let score = |item: &Listed| {
+        item.imdb
+            .as_ref()
+            .and_then(|id| scores.get(id))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    // Stable: equal scores keep first-met order.
+    first_seen.sort_by(|a, b| score(b).total_cmp(&score(a)));
+    ListPage {
+        items: first_seen,
+        pages: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(imdb: Option<&str>) -> Listed {
+        Listed {
+            tmdb: 1,
+            imdb: imdb.map(str::to_owned),
+            name: imdb.unwrap_or("none").to_owned(),
+            poster: None,
+            released: None,
+            overview: None,
+        }
+    }
+
+    #[test]
+    fn titles_in_several_lists_rise_and_duplicates_are_merged() {
+        let day = vec![
+            item(Some("tt1")),
+            item(Some("tt2")),
+            item(None),
+            item(Some("tt3")),
+        ];
+        let week = vec![item(Some("tt3")), item(Some("tt2"))];
+        let trakt = vec![item(Some("tt2")), item(Some("tt4"))];
+        let fused = fuse(&[day, week, trakt]);
+        let ids: Vec<&str> = fused
+            .items
+            .iter()
+            .filter_map(|i| i.imdb.as_deref())
+            .collect();
+        assert_eq!(ids, ["tt2", "tt3", "tt1", "tt4"]);
+    }
+}
