@@ -39,6 +39,8 @@ pub struct Families {
     pub sources: CacheFamily<Vec<Source>, Failure>,
     /// A region's services: `{kind}:{region}`.
     pub services: CacheFamily<Vec<Service>, Failure>,
+    /// The regions TMDB knows providers for: `all`.
+    pub regions: CacheFamily<Vec<(String, String)>, Failure>,
 }
 
 impl Families {
@@ -63,6 +65,7 @@ impl Families {
             digital_dates: cache.family("tmdb_digital_date", policy(ttls.coming_soon, windows)),
             sources: cache.family("watchmode_sources", policy(ttls.watchmode, windows)),
             services: cache.family("tmdb_services", policy(ttls.provider_list, windows)),
+            regions: cache.family("tmdb_regions", policy(ttls.provider_list, windows)),
         }
     }
 }

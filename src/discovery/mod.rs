@@ -17,6 +17,7 @@ pub mod availability;
 pub mod budget;
 pub mod catalogs;
 pub mod error;
+mod feeds;
 mod http;
 mod lists;
 pub mod model;
@@ -187,6 +188,24 @@ impl Discovery {
             .families
             .services
             .get_or_fetch(&key, fetch)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// The regions TMDB knows providers for, `(code, name)` by name (cached a week).
+    pub async fn regions(&self, asker: &Asker) -> Vec<(String, String)> {
+        let Some(inner) = &self.inner else {
+            return Vec::new();
+        };
+        let (tmdb, auth) = (inner.tmdb.clone(), inner.auth(asker));
+        let fetch = move || {
+            let (tmdb, auth) = (tmdb.clone(), auth.clone());
+            async move { tmdb.regions(&auth).await }
+        };
+        inner
+            .families
+            .regions
+            .get_or_fetch("all", fetch)
             .await
             .unwrap_or_default()
     }

@@ -177,6 +177,23 @@ impl Tmdb {
         Ok(services)
     }
 
+    /// `/watch/providers/regions`: the regions TMDB knows providers for, `(code, name)` by name.
+    pub async fn regions(&self, auth: &Auth) -> Result<Vec<(String, String)>, Failure> {
+        #[derive(Deserialize)]
+        struct Region {
+            iso_3166_1: String,
+            english_name: String,
+        }
+        let url = self.url(&["watch", "providers", "regions"]);
+        let body: Value = self.get(auth, url, &[]).await?.body;
+        let mut regions: Vec<(String, String)> = lenient::list::<Region>(body["results"].clone())
+            .into_iter()
+            .map(|r| (r.iso_3166_1, r.english_name))
+            .collect();
+        regions.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(regions)
+    }
+
     /// `/movie/{id}/release_dates`: the movie's digital (type 4) release in `region`.
     pub async fn digital_date(
         &self,

@@ -2,8 +2,17 @@
 //! fusion (each list adds `1 / (K + rank)` to a title's score), deduplicated by IMDb id. A
 //! title high in any list, or present in several, rises; no list's scale matters.
 
-use super::model::{ListPage, Listed};
+use super::{
+    Asker, Discovery, Inner,
+    error::Failure,
+    feeds::Feed,
+    model::{Kind, ListPage, Listed},
+};
+use futures::future::join_all;
 use std::collections::HashMap;
+
+/// Items of each list the fused ranking is made from.
+const FUSED_DEPTH: usize = 100;
 
 /// The usual fusion constant: it damps the weight of the very first ranks.
 const K: f64 = 60.0;
@@ -37,6 +46,84 @@ pub fn fuse(lists: &[Vec<Listed>]) -> ListPage {
     ListPage {
         items: first_seen,
         pages: 1,
+    }
+}
+
+impl Discovery {
+    /// The fused trending ranking of `kind` (cached `CACHE_TRENDING_TTL_SECS`).
+    pub(super) async fn fused(&self, inner: &Inner, kind: Kind, asker: &Asker) -> Vec<Listed> {
+        let (this, owned) = (self.clone(), asker.clone());
+        let fetch = move || {
+            let (this, asker) = (this.clone(), owned.clone());
+            async move {
+                let Some(inner) = this.inner() else {
+                    return Err(Failure::held("off"));
+                };
+                let (day, week, trakt) = tokio::join!(
+                    this.collect(
+                        inner,
+                        Feed::Trending { kind, week: false },
+                        FUSED_DEPTH,
+                        &asker
+                    ),
+                    this.collect(
+                        inner,
+                        Feed::Trending { kind, week: true },
+                        FUSED_DEPTH,
+                        &asker
+                    ),
+                    this.collect(inner, Feed::Trakt { kind }, FUSED_DEPTH, &asker),
+                );
+                let lists =
+                    [day, week, trakt].map(|list| list.into_iter().take(FUSED_DEPTH).collect());
+                let fused = fuse(&lists);
+                if fused.items.is_empty() {
+                    Err(Failure::held("empty"))
+                } else {
+                    Ok(fused)
+                }
+            }
+        };
+        inner
+            .families
+            .trending
+            .get_or_fetch(kind.tmdb(), fetch)
+            .await
+            .map(|page| page.items)
+            .unwrap_or_default()
+    }
+
+    /// Trending titles that none of the user's services offers (subscription, free or with
+    /// ads) in their region.
+    pub(super) async fn not_on_services(
+        &self,
+        inner: &Inner,
+        kind: Kind,
+        asker: &Asker,
+    ) -> Vec<Listed> {
+        let trending = self.fused(inner, kind, asker).await;
+        let checks = trending
+            .iter()
+            .map(|item| self.title_providers(inner, kind, item.tmdb, asker));
+        let providers = join_all(checks).await;
+        trending
+            .into_iter()
+            .zip(providers)
+            // A title whose providers could not be read is left out: not knowing is not
+            // "not on your services".
+            .filter(|(_, providers)| {
+                let Some(providers) = providers else {
+                    return false;
+                };
+                !providers.regions.get(&asker.region).is_some_and(|region| {
+                    region
+                        .offers
+                        .iter()
+                        .any(|o| o.access.is_included() && asker.services.contains(&o.provider))
+                })
+            })
+            .map(|(item, _)| item)
+            .collect()
     }
 }
 

@@ -22,7 +22,11 @@ fn chosen_config() -> UserConfig {
         exclude_keywords: vec!["hdcam".into(), "line audio".into()],
         cached_only: true,
         show_download_links: false,
-        catalogs: BTreeSet::from([CatalogId::Popular, CatalogId::Search]),
+        // The form shows no discovery section without TMDB: those catalogs keep their default.
+        catalogs: [CatalogId::Popular, CatalogId::Search]
+            .into_iter()
+            .chain(CatalogId::DISCOVERY)
+            .collect(),
         target_quality: Some(Quality::Hd1080),
         min_quality: Some(Quality::Hd720),
         max_quality: Some(Quality::Uhd2160),
@@ -134,7 +138,7 @@ async fn the_page_has_a_field_for_every_setting() {
         let option = tag(&html, &format!("<option value=\"{}\"", order.as_str()));
         assert_eq!(option.contains("selected"), order == SortOrder::default());
     }
-    for catalog in CatalogId::ALL {
+    for catalog in CatalogId::YTS {
         let id = format!("catalogs-{}", catalog.as_str());
         assert!(is_checked(&html, &id), "{id} is on by default");
         assert_eq!(value_of(&html, &id), catalog.as_str());
@@ -166,7 +170,7 @@ async fn the_page_has_a_field_for_every_setting() {
 /// silently reset a setting the page does not know about.
 #[tokio::test]
 async fn every_config_field_is_on_the_form() {
-    let app = crate::common::spawn_app().await;
+    let app = with_discovery().await;
     let html = page(app.get("/configure").await, 200).await;
     let fields = serde_json::to_value(chosen_config()).expect("serialises");
     for name in fields.as_object().expect("an object").keys() {
@@ -377,7 +381,7 @@ async fn with_a_config_secret_the_page_never_shows_a_saved_token() {
     // Only a config this server sealed can lend its token.
     let form = resubmit(vec![("keptToken", chosen_config().encode(None))]);
     let html = page(app.submit_configure(&form).await, 400).await;
-    assert!(html.contains("type it again"), "{html}");
+    assert!(html.contains("type them again"), "{html}");
 }
 
 #[tokio::test]
@@ -452,4 +456,84 @@ async fn the_root_redirects_to_the_configure_page() {
     let response = app.get("/").await;
     assert_eq!(response.status().as_u16(), 302);
     assert_eq!(response.headers()["location"], "/configure");
+}
+
+/// Ferrio with TMDB, Trakt and Watchmode keys.
+async fn with_discovery() -> crate::common::TestApp {
+    let fakes = ferrio_fakes::Fakes::start().await;
+    let keys = fakes.discovery_keys();
+    crate::common::spawn_app_on(fakes, |env| {
+        for (name, value) in keys {
+            env.insert(name.to_owned(), value);
+        }
+        env.insert("CONFIG_SECRET".into(), SECRET.into());
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_discovery_section_offers_the_region_and_its_services_and_keeps_keys_sealed() {
+    let plain = crate::common::spawn_app().await;
+    let html = page(plain.get("/configure").await, 200).await;
+    assert!(!html.contains("id=\"discovery\"") && !html.contains("catalogs-trending"));
+
+    let app = with_discovery().await;
+    let html = page(app.get("/configure").await, 200).await;
+    assert!(
+        tag(&html, "<option value=\"US\"").contains(" selected"),
+        "the server's region"
+    );
+    let services: Vec<&str> = html
+        .match_indices("id=\"service-")
+        .map(|(at, _)| &html[at + 12..at + 12 + html[at + 12..].find('"').unwrap_or(0)])
+        .collect();
+    assert_eq!(services[..3], ["8", "9", "337"], "TMDB's display priority");
+    assert!(is_checked(&html, "whereToWatch-mine"));
+    assert!(is_checked(&html, "catalogs-trending"));
+    assert!(
+        html.contains("cannot open such rows"),
+        "the TV apps warning"
+    );
+
+    const KEY: &str = "PERSONALTMDBKEYCONFIGURE01";
+    let form = vec![
+        ("sources", "dmm".to_owned()),
+        ("discoveryShown", "1".to_owned()),
+        ("region", "GB".to_owned()),
+        ("myServices", "8".to_owned()),
+        ("myServices", "337".to_owned()),
+        ("whereToWatch", "all".to_owned()),
+        ("tmdbKey", KEY.to_owned()),
+        ("catalogs", "trending".to_owned()),
+    ];
+    let html = page(app.submit_configure(&form).await, 200).await;
+    assert!(
+        !html.contains(KEY),
+        "a saved key is never written into the page"
+    );
+    let sealer = Sealer::new(&SecretString::from(SECRET.to_owned()));
+    let segment = segment_of(&value_of(&html, "manifest-url")).to_owned();
+    let config = UserConfig::decode(&segment, Some(&sealer)).expect("opens");
+    assert_eq!(config.discovery.region.as_deref(), Some("GB"));
+    assert_eq!(config.discovery.my_services, [8, 337]);
+    assert_eq!(
+        config.discovery.tmdb_key.as_ref().map(|k| k.expose()),
+        Some(KEY)
+    );
+    assert_eq!(config.catalogs, BTreeSet::from([CatalogId::Trending]));
+    assert!(tag(&html, "<option value=\"GB\"").contains(" selected"));
+    // Saved again with the key field empty, the sealed key is kept.
+    let kept = value_of(&html, "kept-token");
+    let mut again: Vec<(&str, String)> = form
+        .into_iter()
+        .filter(|(name, _)| *name != "tmdbKey")
+        .collect();
+    again.push(("keptToken", kept));
+    let html = page(app.submit_configure(&again).await, 200).await;
+    let segment = segment_of(&value_of(&html, "manifest-url")).to_owned();
+    let config = UserConfig::decode(&segment, Some(&sealer)).expect("opens");
+    assert_eq!(
+        config.discovery.tmdb_key.as_ref().map(|k| k.expose()),
+        Some(KEY)
+    );
 }

@@ -82,6 +82,7 @@ impl Upstream for Inner {
             ["3", "trending", ..] => "trending",
             ["3", "find", _] => "find",
             ["3", "discover", _] => "discover",
+            ["3", "watch", "providers", "regions"] => "regions",
             ["3", "watch", "providers", _] => "provider_list",
             ["3", _, _, "external_ids"] => "external_ids",
             ["3", _, _, "watch", "providers"] => "watch_providers",
@@ -107,6 +108,7 @@ impl Upstream for Inner {
             ("trending", [_, _, kind, window]) => trending(req, kind, window),
             ("find", [_, _, imdb]) => find(imdb),
             ("discover", [_, _, kind]) => discover(req, kind),
+            ("regions", _) => regions(),
             ("provider_list", [.., kind]) => provider_list(req, kind),
             ("external_ids", [_, kind, id, _]) => with_title(kind, id, external_ids),
             ("watch_providers", [_, kind, id, ..]) => with_title(kind, id, watch_providers),
@@ -300,6 +302,20 @@ fn watch_providers(title: &Title) -> Value {
         region[offer.bucket.tmdb()] = Value::Array(bucket);
     }
     json!({"id": title.tmdb, "results": results})
+}
+
+/// `/watch/providers/regions`.
+fn regions() -> ResponseTemplate {
+    let names = [
+        ("DE", "Germany", "Deutschland"),
+        ("GB", "United Kingdom", "United Kingdom"),
+        ("US", "United States of America", "United States"),
+    ];
+    let results: Vec<Value> = names
+        .iter()
+        .map(|(code, english, native)| json!({"iso_3166_1": code, "english_name": english, "native_name": native}))
+        .collect();
+    json(200, &json!({"results": results}))
 }
 
 fn provider_list(req: &Request, kind: &str) -> ResponseTemplate {

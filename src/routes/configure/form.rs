@@ -1,7 +1,7 @@
 //! The configure form's model: the form as typed (raw strings, so an invalid submission is
 //! shown back exactly as it was typed), to and from a [`UserConfig`].
 
-use super::quality::QualityForm;
+use super::{discovery::DiscoveryForm, quality::QualityForm};
 use crate::protocol::{
     config::{CONFIG_VERSION, ConfigError, UserConfig},
     seal::{SEALED_PREFIX, Sealer},
@@ -28,7 +28,9 @@ pub(super) struct FormState {
     pub(super) catalogs: BTreeSet<String>,
     /// The quality order, floor, cap, size floors and `cachedFirst`.
     pub(super) quality: QualityForm,
-    /// With sealing: the saved config, sealed, whose token an empty token field keeps.
+    /// Region, services, where-to-watch rows and personal keys (shown when the server has TMDB).
+    pub(super) discovery: DiscoveryForm,
+    /// With sealing: the saved config, sealed, whose token and keys empty fields keep.
     pub(super) kept_token: String,
     /// "Remove the saved token" is ticked.
     pub(super) remove_token: bool,
@@ -40,9 +42,10 @@ impl FormState {
     pub(super) fn shown(config: &UserConfig, sealer: Option<&Sealer>) -> Self {
         let mut form = Self::from_config(config);
         if let Some(sealer) = sealer
-            && config.has_debrid()
+            && (config.has_debrid() || form.discovery.has_keys())
         {
             form.realdebrid.clear();
+            form.discovery.clear_keys();
             form.kept_token = config.encode(Some(sealer));
         }
         form
@@ -86,6 +89,7 @@ impl FormState {
                 .map(|catalog| catalog.as_str().to_owned())
                 .collect(),
             quality: QualityForm::from_config(config),
+            discovery: DiscoveryForm::from_config(&config.discovery),
             kept_token: String::new(),
             remove_token: false,
         }
@@ -102,6 +106,7 @@ impl FormState {
             let value = value.into_owned();
             match name.as_ref() {
                 name if form.quality.read(name, &value) => {}
+                name if form.discovery.read(name, &value) => {}
                 "sources" => {
                     form.sources.insert(value);
                 }
@@ -136,11 +141,16 @@ impl FormState {
         let mut fields = Map::new();
         fields.insert("v".into(), json!(CONFIG_VERSION));
         fields.insert("sources".into(), json!(self.sources));
+        let saved = self.saved(sealer)?;
         let token = self.realdebrid.trim();
         if !token.is_empty() {
             fields.insert("realdebrid".into(), json!(token));
-        } else if let Some(kept) = self.saved_token(sealer)? {
-            fields.insert("realdebrid".into(), json!(kept));
+        } else if let Some(kept) = saved
+            .as_ref()
+            .filter(|_| !self.remove_token)
+            .and_then(|c| c.realdebrid.as_ref())
+        {
+            fields.insert("realdebrid".into(), json!(kept.expose()));
         }
         fields.insert("excludeQualities".into(), json!(self.exclude_qualities));
         for (name, raw) in [
@@ -169,6 +179,7 @@ impl FormState {
         fields.insert("freeSlots".into(), json!(self.free_slots));
         fields.insert("catalogs".into(), json!(self.catalogs));
         self.quality.fields(&mut fields)?;
+        self.discovery.fields(&mut fields, saved.as_ref())?;
         let json = Value::Object(fields).to_string();
         UserConfig::from_json(json.as_bytes()).map_err(|error| match error {
             // On the form, "config is not valid" says nothing: the field and reason do.
@@ -177,18 +188,22 @@ impl FormState {
         })
     }
 
-    /// The saved token the form keeps, if any: only from a sealed config this server opens.
-    fn saved_token(&self, sealer: Option<&Sealer>) -> Result<Option<String>, String> {
-        if self.remove_token || self.kept_token.is_empty() {
+    /// The saved config whose token and keys the form keeps, if any: only a sealed config
+    /// this server opens.
+    fn saved(&self, sealer: Option<&Sealer>) -> Result<Option<UserConfig>, String> {
+        if self.kept_token.is_empty() {
             return Ok(None);
         }
-        let lost =
-            || "the saved Real-Debrid token could not be recovered: type it again".to_owned();
+        let lost = || {
+            "the saved Real-Debrid token and keys could not be recovered: type them again"
+                .to_owned()
+        };
         if !self.kept_token.starts_with(SEALED_PREFIX) {
             return Err(lost());
         }
-        let saved = UserConfig::decode(&self.kept_token, sealer).map_err(|_| lost())?;
-        Ok(saved.realdebrid.map(|token| token.expose().to_owned()))
+        UserConfig::decode(&self.kept_token, sealer)
+            .map(Some)
+            .map_err(|_| lost())
     }
 }
 

@@ -13,6 +13,7 @@
 //! it can open `/{config}/configure`. The form instead carries the token sealed in a hidden
 //! field, and an empty token field on submit keeps it.
 
+mod discovery;
 mod form;
 mod quality;
 mod view;
@@ -46,7 +47,7 @@ pub async fn page(
     config: RequestConfig,
 ) -> Result<HttpResponse, ApiError> {
     let form = FormState::shown(&config.or_default(), state.sealer.as_ref());
-    render(&request, &state, StatusCode::OK, &form, Outcome::Blank)
+    render(&request, &state, StatusCode::OK, &form, Outcome::Blank).await
 }
 
 /// `POST /configure` (`application/x-www-form-urlencoded`): validates the form through
@@ -76,7 +77,8 @@ pub async fn submit(
             StatusCode::BAD_REQUEST,
             &form,
             Outcome::Invalid(error),
-        );
+        )
+        .await;
     }
     let form = FormState::from_urlencoded(&body);
     match form.to_config(state.sealer.as_ref()) {
@@ -92,14 +94,18 @@ pub async fn submit(
                 &FormState::shown(&config, state.sealer.as_ref()),
                 Outcome::Saved(Install::new(manifest_url)),
             )
+            .await
         }
-        Err(error) => render(
-            &request,
-            &state,
-            StatusCode::BAD_REQUEST,
-            &form,
-            Outcome::Invalid(error),
-        ),
+        Err(error) => {
+            render(
+                &request,
+                &state,
+                StatusCode::BAD_REQUEST,
+                &form,
+                Outcome::Invalid(error),
+            )
+            .await
+        }
     }
 }
 

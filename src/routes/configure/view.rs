@@ -1,7 +1,13 @@
 //! The configure page's view model: the choices the template shows, and the page with its
 //! security headers.
 
-use super::{Install, Outcome, form::FormState, quality::PRESETS};
+use super::{
+    Install, Outcome,
+    discovery::{DiscoverySection, section},
+    form::FormState,
+    quality::PRESETS,
+};
+use crate::routes::client::request_client;
 use crate::{
     error::ApiError,
     protocol::config::{CatalogId, Quality, SortOrder, SourceId},
@@ -45,9 +51,11 @@ struct ConfigurePage<'a> {
     insecure: bool,
     install: Option<Install>,
     error: Option<String>,
+    /// The discovery section, when the server has TMDB.
+    discovery: Option<DiscoverySection>,
 }
 
-pub(super) fn render(
+pub(super) async fn render(
     request: &HttpRequest,
     state: &AppState,
     status: StatusCode,
@@ -60,8 +68,13 @@ pub(super) fn render(
         Outcome::Saved(install) => (Some(install), None),
         Outcome::Invalid(error) => (None, Some(error)),
     };
+    let client = request_client(request, state);
+    let discovery = section(&state.discovery, &form.discovery, client).await;
+    let with_discovery = discovery.is_some();
+    let shown = |catalog: &CatalogId| with_discovery || !CatalogId::DISCOVERY.contains(catalog);
     let page = ConfigurePage {
         form,
+        discovery,
         sources: SourceId::ALL
             .into_iter()
             .map(|source| Choice {
@@ -91,6 +104,7 @@ pub(super) fn render(
             .collect(),
         catalogs: CatalogId::ALL
             .into_iter()
+            .filter(shown)
             .map(|catalog| Choice {
                 value: catalog.as_str(),
                 label: catalog_label(catalog),
