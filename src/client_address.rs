@@ -61,6 +61,11 @@ impl fmt::Debug for ClientAddress {
 pub struct ClientKey(u64);
 
 impl ClientKey {
+    /// Ferrio's own background work (the trending prewarm): bounded by its own settings, not
+    /// by a client's allowance. No address hashes to it in practice: the hasher's output is a
+    /// 64-bit digest.
+    pub const BACKGROUND: Self = Self(u64::MAX);
+
     /// The key of an address as the proxy header or the peer states it.
     pub fn of(address: Option<IpAddr>) -> Self {
         use std::hash::BuildHasher;

@@ -5,7 +5,7 @@ use crate::{
     cache::{Cache, CacheError},
     catalog::Catalogs,
     debrid::Debrid,
-    discovery::Discovery,
+    discovery::{Discovery, prewarm::Prewarm},
     metrics::Metrics,
     protocol::{manifest::Manifest, seal::Sealer},
     settings::Settings,
@@ -78,6 +78,13 @@ impl AppState {
             metrics.clone(),
             sources.limits(),
         );
+        Prewarm::new(
+            discovery.clone(),
+            sources.clone(),
+            &cache,
+            settings.discovery.prewarm_top_n,
+        )
+        .spawn();
         let catalogs = Catalogs::new(
             &settings,
             SourceHttp::new(http, metrics.clone()),

@@ -96,7 +96,7 @@ impl Fakes {
     }
 
     /// The keys that turn discovery on: `TMDB_API_KEY`, `TRAKT_CLIENT_ID`, `WATCHMODE_API_KEY`.
-    pub fn discovery_keys(&self) -> Vec<(&'static str, String)> {
+    pub fn discovery_keys() -> Vec<(&'static str, String)> {
         vec![
             ("TMDB_API_KEY", discovery::tmdb::TMDB_KEY.to_owned()),
             (

@@ -21,6 +21,7 @@ mod feeds;
 mod http;
 mod lists;
 pub mod model;
+pub mod prewarm;
 pub mod tmdb;
 pub mod trakt;
 mod trending;
@@ -190,6 +191,19 @@ impl Discovery {
             .get_or_fetch(&key, fetch)
             .await
             .unwrap_or_default()
+    }
+
+    /// The IMDb ids of the top `n` titles of the fused trending ranking.
+    pub async fn top_trending(&self, kind: Kind, n: usize, asker: &Asker) -> Vec<String> {
+        let Some(inner) = self.inner() else {
+            return Vec::new();
+        };
+        let fused = self.fused(inner, kind, asker).await;
+        fused
+            .into_iter()
+            .filter_map(|item| item.imdb)
+            .take(n)
+            .collect()
     }
 
     /// The regions TMDB knows providers for, `(code, name)` by name (cached a week).

@@ -70,6 +70,13 @@ impl ClientLimits {
     /// Takes one fetch of `source` for `client`, or says no (and counts the refusal).
     pub fn allow(&self, client: ClientKey, source: SourceId) -> Option<Allowed> {
         let dmm = source == SourceId::Dmm;
+        if client == ClientKey::BACKGROUND {
+            return Some(Allowed {
+                limits: self.clone(),
+                client,
+                dmm: false,
+            });
+        }
         let refusal = {
             let mut pending = self.pending();
             let waiting = pending.get(&client).copied().unwrap_or(0);

@@ -461,12 +461,13 @@ async fn the_root_redirects_to_the_configure_page() {
 /// Ferrio with TMDB, Trakt and Watchmode keys.
 async fn with_discovery() -> crate::common::TestApp {
     let fakes = ferrio_fakes::Fakes::start().await;
-    let keys = fakes.discovery_keys();
+    let keys = ferrio_fakes::Fakes::discovery_keys();
     crate::common::spawn_app_on(fakes, |env| {
         for (name, value) in keys {
             env.insert(name.to_owned(), value);
         }
         env.insert("CONFIG_SECRET".into(), SECRET.into());
+        env.insert("PREWARM_TOP_N".into(), "0".into());
     })
     .await
 }

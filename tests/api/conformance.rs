@@ -132,6 +132,21 @@ async fn stremio_addon_linter_and_client_accept_the_addon() {
 }
 
 #[tokio::test]
+async fn the_linter_and_client_accept_the_discovery_catalogs_and_rows() {
+    require_tooling(false);
+    let fakes_keys = ferrio_fakes::Fakes::discovery_keys();
+    let app = crate::common::spawn_binary(|env| {
+        for (name, value) in fakes_keys {
+            env.insert(name.to_owned(), value);
+        }
+        env.insert("PREWARM_TOP_N".into(), "0".into());
+    })
+    .await;
+    let stdout = run_node(&app, "conformance.mjs", &[&app.address, "discovery"]).await;
+    assert!(stdout.contains("0 failed"), "{stdout}");
+}
+
+#[tokio::test]
 async fn the_configure_page_works_in_a_real_browser() {
     require_tooling(true);
     let app = crate::common::spawn_binary(|_| {}).await;

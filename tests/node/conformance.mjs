@@ -5,7 +5,10 @@
 //   its URL and fetches a catalog page and streams through its real HTTP transport.
 // Results are checked for the protocol's shapes, not for particular content.
 //
-// Usage: node tests/node/conformance.mjs <baseUrl>     (run by `cargo test --test conformance`)
+// With `discovery` (a server with TMDB, Trakt and Watchmode keys), the configured install also
+// names services, and the discovery catalogs and where-to-watch rows are checked the same way.
+//
+// Usage: node tests/node/conformance.mjs <baseUrl> [discovery]   (run by `cargo test --test api`)
 // Exit status 0 when every check passed; 1 with the failures listed otherwise.
 
 import { createRequire } from 'node:module';
@@ -22,7 +25,9 @@ if (!/^https?:\/\/[^/]+/.test(base)) {
 
 // A configured install, in both encodings Ferrio reads: base64url JSON (what its configure page
 // produces) and the SDK's percent-encoded JSON.
+const discovery = process.argv[3] === 'discovery';
 const config = { v: 1, sources: ['dmm', 'yts'], sort: 'seeders', maxResults: 20, excludeQualities: ['cam'] };
+if (discovery) Object.assign(config, { region: 'US', myServices: [8], whereToWatch: 'all' });
 const configured = {
   base64url: Buffer.from(JSON.stringify(config)).toString('base64url'),
   'SDK percent-encoded': encodeURIComponent(JSON.stringify(config)),
@@ -196,6 +201,29 @@ async function main() {
     await check(`client (${which}): stream series tt0903747:1:3`, async () => {
       const response = await addon.get('stream', 'series', 'tt0903747:1:3');
       return assertStreams(assertResponse(response, 'streams', 'episode streams'), 'episode streams');
+    });
+  }
+
+  if (discovery) {
+    const addon = addons.configured;
+    const catalogs = [
+      ['movie', 'trending', {}], ['series', 'trending', { genre: 'Today' }], ['movie', 'trending', { genre: 'Trakt', skip: 100 }],
+      ['movie', 'on-my-services', {}], ['series', 'not-on-my-services', {}], ['movie', 'coming-soon', {}], ['movie', 'new-digital', {}],
+    ];
+    for (const [type, id, extra] of catalogs) {
+      await check(`client (discovery): catalog ${type} ${id} ${JSON.stringify(extra)}`, async () => {
+        assert(addon && addon.isSupported('catalog', type, id), `the manifest does not declare ${type} ${id}`);
+        const response = await addon.get('catalog', type, id, extra);
+        const metas = assertResponse(response, 'metas', id);
+        assert(metas.length > 0, `${id}: empty`);
+        assert(metas.every((meta) => /^tt\d+$/.test(meta.id) && meta.type === type), `${id}: an item is not a ${type} tt id`);
+        return assertMetas(metas, id);
+      });
+    }
+    await check('client (discovery): stream movie tt0111161 has where-to-watch rows', async () => {
+      const streams = assertResponse(await addon.get('stream', 'movie', 'tt0111161'), 'streams', 'movie streams');
+      assert(streams.some((stream) => stream.externalUrl), 'no externalUrl row');
+      return assertStreams(streams, 'movie streams');
     });
   }
 
