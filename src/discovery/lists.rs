@@ -85,11 +85,13 @@ fn policy<T>(
     }
 }
 
-/// How long a failure is kept: what a 429 said, nothing when no call was made.
+/// How long a failure is kept: what a 429 said; nothing when no call was made, nor for a
+/// refused key — it says something about that key (the server's, or one user's own), not about
+/// the title, and must not answer for users with a good one.
 fn failure_ttl(failure: &Failure) -> Duration {
     match failure {
         Failure::RateLimited { retry_after_secs } => Duration::from_secs(*retry_after_secs),
-        Failure::Held(_) => Duration::ZERO,
+        Failure::Held(_) | Failure::Unauthorized => Duration::ZERO,
         _ => FAILURE_TTL,
     }
 }

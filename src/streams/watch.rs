@@ -28,7 +28,9 @@ impl Pipeline {
         config: &UserConfig,
         client: ClientKey,
     ) -> Option<WhereToWatch> {
-        if config.discovery.where_to_watch == Rows::Off || !self.discovery.enabled() {
+        let choice = config.discovery.where_to_watch;
+        let nothing_to_show = choice == Rows::Mine && config.discovery.my_services.is_empty();
+        if choice == Rows::Off || nothing_to_show || !self.discovery.enabled() {
             return None;
         }
         let (kind, imdb) = match video {

@@ -14,7 +14,14 @@ use std::collections::BTreeMap;
 
 /// Ferrio with the discovery keys set, plus what `customise` adds.
 async fn discovery_app(customise: impl FnOnce(&mut BTreeMap<String, String>)) -> TestApp {
-    let fakes = Fakes::start().await;
+    discovery_app_on(Fakes::start().await, customise).await
+}
+
+/// The same on fakes the test already holds (a second instance).
+async fn discovery_app_on(
+    fakes: Fakes,
+    customise: impl FnOnce(&mut BTreeMap<String, String>),
+) -> TestApp {
     let keys = Fakes::discovery_keys();
     spawn_app_on(fakes, |env| {
         for (name, value) in keys {

@@ -172,3 +172,25 @@ async fn personal_keys_are_used_and_never_logged() {
         "a key reached the logs"
     );
 }
+
+#[tokio::test]
+async fn instances_sharing_redis_share_watchmodes_budget() {
+    let redis = crate::common::redis::RedisServer::start().await;
+    let budget = Calendar::at(now_ms()).days_left;
+    let shared = |env: &mut std::collections::BTreeMap<String, String>| {
+        env.insert("REDIS_URL".into(), redis.url());
+        env.insert("WATCHMODE_MONTHLY_BUDGET".into(), budget.to_string());
+    };
+    let first = discovery_app(shared).await;
+    let second = super::discovery_app_on(first.fakes.clone(), shared).await;
+    let mine = config(r#""myServices":[8]"#);
+    assert!(
+        first_link(&first, &mine, fixtures::MOVIE_ID)
+            .await
+            .starts_with("https://www.netflix.com/")
+    );
+    // The day's one call is spent, on the other instance too.
+    let other = first_link(&second, &mine, fixtures::INCEPTION_ID).await;
+    assert!(other.contains("themoviedb.org"), "{other}");
+    assert_eq!(first.fakes.watchmode.calls(), 1);
+}
