@@ -55,6 +55,10 @@ async fn main() {
         "# Real-Debrid API token accepted by the fake: {}",
         fixtures::RD_TOKEN
     );
+    println!("# Discovery (trending and streaming catalogs, where-to-watch rows): also export");
+    for (key, value) in ferrio_fakes::Fakes::discovery_keys() {
+        println!("#   {key}={value}");
+    }
     println!(
         "# Try: movie {} (The Shawshank Redemption), series {} (Breaking Bad S01E03), \
          movie {} (Inception, YTS + Torrentio), unknown movie {} (DMM answers 204)",

@@ -18,8 +18,9 @@
 //!    cluster), single-flight across instances, freshness. Generic: each domain module
 //!    declares its own families and lifetimes.
 //! 4. **Domain** — [`sources`] (a folder per upstream, the fan-out and merge, their cache
-//!    families, the per-client allowances and Torrentio's daily quota), then [`ranking`] (release names parsed, filtered, sorted) and [`catalog`]
-//!    (the YTS catalogs), then [`debrid`] (the Real-Debrid client, the admission of new
+//!    families, the per-client allowances and Torrentio's daily quota), then [`ranking`] (release names parsed, filtered, sorted), [`catalog`]
+//!    (the YTS catalogs) and [`discovery`] (TMDB, Trakt and Watchmode: the trending and
+//!    streaming catalogs, where to watch, the prewarm), then [`debrid`] (the Real-Debrid client, the admission of new
 //!    tokens, marking, preparation and resolution, the library).
 //! 5. **Streams** — [`streams`]: every stream list and every resolve outcome, built in one
 //!    place: sources → ranking → Real-Debrid evidence → presentation, the fail-over choice, the
