@@ -62,7 +62,16 @@ async fn env_points_at_prefixed_base_urls() {
     let keys: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
     assert_eq!(
         keys,
-        vec!["DMM_URL", "YTS_URL", "TORRENTIO_URL", "REALDEBRID_URL"]
+        vec![
+            "DMM_URL",
+            "YTS_URL",
+            "TORRENTIO_URL",
+            "REALDEBRID_URL",
+            "TMDB_URL",
+            "TMDB_IMAGE_URL",
+            "TRAKT_URL",
+            "WATCHMODE_URL"
+        ]
     );
     for (_, v) in &env {
         assert!(v.starts_with("http://127.0.0.1:"), "{v}");
