@@ -325,6 +325,12 @@ impl Cleanup {
     }
 }
 
+/// Whether a ticket expiring at `expires_ms` still works at `now_ms`: not past its expiry, and
+/// not expiring later than a ticket made now would (a minute's leeway for instances' clocks).
+fn is_fresh(now_ms: u64, expires_ms: u64) -> bool {
+    now_ms <= expires_ms && expires_ms <= now_ms + millis(TICKET_LIFETIME) + 60_000
+}
+
 fn listing_key(account: &str, action: Action, listing: &str) -> String {
     format!("{account}:{}:{listing}", action.as_str())
 }
@@ -335,4 +341,22 @@ fn signed(account: &str, action: Action, listing: &str, expires_ms: u64) -> Stri
         "cleanup|{account}|{}|{listing}|{expires_ms}",
         action.as_str()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_works_ten_minutes_and_never_beyond_what_was_issued() {
+        let issued = 1_000_000_000;
+        let expires = issued + millis(TICKET_LIFETIME);
+        assert!(is_fresh(issued, expires));
+        assert!(is_fresh(expires, expires), "up to its expiry");
+        assert!(!is_fresh(expires + 1, expires), "stale a millisecond later");
+        assert!(
+            !is_fresh(issued, expires + 3_600_000),
+            "an expiry pushed an hour later"
+        );
+    }
 }

@@ -240,3 +240,32 @@ async fn a_failed_torrent_beyond_the_fifth_page_is_counted_and_cleaned() {
     let deleted: Vec<String> = rd.deletions(RD_TOKEN).into_iter().map(|t| t.id).collect();
     assert_eq!(deleted, [old]);
 }
+
+#[tokio::test]
+async fn taps_on_two_instances_sharing_redis_run_the_action_once() {
+    let redis = crate::common::redis::RedisServer::start().await;
+    let url = redis.url();
+    let first = crate::common::spawn_app_with(|env| {
+        env.insert("REDIS_URL".into(), url.clone());
+    })
+    .await;
+    let second = crate::common::spawn_app_on(first.fakes.clone(), |env| {
+        env.insert("REDIS_URL".into(), url.clone());
+    })
+    .await;
+    let failed = account_with_failures(&first);
+    let listed = streams(&first, &config(""), HEALTH, "other").await;
+    let path = action(&listed, "🗑 Delete 3 failed torrents").to_owned();
+    let taps = (0..20).map(|n| location(if n % 2 == 0 { &first } else { &second }, &path));
+    let outcomes = futures::future::join_all(taps).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.ends_with("/static/status/cleanup/deleted-3.mp4")),
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        first.fakes.realdebrid.deletions(RD_TOKEN).len(),
+        failed.len()
+    );
+}
