@@ -220,9 +220,7 @@ impl Cleanup {
     pub async fn redeem(&self, token: &DebridToken, ticket: &Ticket) -> Outcome {
         let account = self.hasher.hash(token);
         let message = signed(&account, ticket.action, &ticket.listing, ticket.expires_ms);
-        let now = now_ms();
-        let fresh =
-            now <= ticket.expires_ms && ticket.expires_ms <= now + millis(TICKET_LIFETIME) + 60_000;
+        let fresh = is_fresh(now_ms(), ticket.expires_ms);
         if !self.hasher.verify(&message, &ticket.code) || !fresh {
             tracing::info!(
                 action = ticket.action.as_str(),
