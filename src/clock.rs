@@ -33,6 +33,23 @@ pub fn align(reference_ms: u64, local_ms: u64) -> i64 {
     offset
 }
 
+/// A time in Unix milliseconds as a UTC calendar moment (the epoch for one out of range).
+pub fn utc(ms: u64) -> time::OffsetDateTime {
+    let secs = i64::try_from(ms / 1000).unwrap_or(0);
+    time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The UTC date of a time in Unix milliseconds, `YYYY-MM-DD`.
+pub fn utc_date(ms: u64) -> String {
+    let at = utc(ms);
+    format!(
+        "{:04}-{:02}-{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day()
+    )
+}
+
 /// A duration in whole milliseconds, saturating instead of overflowing.
 pub fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)

@@ -232,6 +232,7 @@ impl Cleanup {
         let Some(Ok(targets)) = self.listings.peek(&key).await else {
             return Outcome::Expired;
         };
+        let done_key = format!("{account}:{}", ticket.code);
         let (this, owned, action) = (self.clone(), token.clone(), ticket.action);
         let run = move || {
             let (this, token, targets, account) = (
@@ -242,7 +243,7 @@ impl Cleanup {
             );
             async move { Ok(this.run(&token, &account, action, targets).await) }
         };
-        let done_key = format!("{}:{}", self.hasher.hash(token), ticket.code);
+
         self.done
             .get_or_fetch(&done_key, run)
             .await

@@ -7,7 +7,7 @@
 
 use crate::{
     cache::{Cache, CacheFamily, Policy},
-    clock::now_ms,
+    clock::{now_ms, utc, utc_date},
     metrics::Metrics,
 };
 use std::sync::{Arc, Mutex, PoisonError};
@@ -33,9 +33,7 @@ pub struct Calendar {
 
 impl Calendar {
     pub fn at(now_ms: u64) -> Self {
-        let secs = i64::try_from(now_ms / 1000).unwrap_or(0);
-        let at = time::OffsetDateTime::from_unix_timestamp(secs)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let at = utc(now_ms);
         let (year, month, day) = (at.year(), at.month(), at.day());
         let days = time::util::days_in_month(month, year);
         let into_day = u64::from(at.hour()) * 3_600_000
@@ -43,9 +41,10 @@ impl Calendar {
             + u64::from(at.second()) * 1000
             + now_ms % 1000;
         let day_start = now_ms - into_day;
+        let date = utc_date(now_ms);
         Self {
-            month: format!("{year:04}-{:02}", u8::from(month)),
-            day: format!("{year:04}-{:02}-{day:02}", u8::from(month)),
+            month: date[..7].to_owned(),
+            day: date,
             days_left: u64::from(days - day) + 1,
             month_end_ms: day_start + u64::from(days - day + 1) * 86_400_000,
         }

@@ -11,7 +11,7 @@ use super::{
     tmdb::Discover,
 };
 use crate::{
-    clock::now_ms,
+    clock::{now_ms, utc_date},
     protocol::{config::CatalogId, meta::MetaPreview, request::Extra},
 };
 use futures::future::join_all;
@@ -191,15 +191,7 @@ impl Discovery {
 
 /// The date `offset` days from today (UTC), `YYYY-MM-DD`.
 fn day(offset: i64) -> String {
-    let now = i64::try_from(now_ms() / 1000).unwrap_or(0) + offset * 86_400;
-    let at =
-        time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day()
-    )
+    utc_date(now_ms().saturating_add_signed(offset * 86_400_000))
 }
 
 fn preview(inner: &Inner, kind: Kind, item: Listed, release_info: Option<String>) -> MetaPreview {

@@ -50,6 +50,9 @@ const TMDB_PACE: Allowance = Allowance {
     burst: 30.0,
     per_second: 30.0,
 };
+/// Watchmode's calls are bounded by its budget; the pace only keeps a burst of cold titles
+/// from arriving at once, at TMDB's rate.
+const WATCHMODE_PACE: Allowance = TMDB_PACE;
 /// Trakt allows 1,000 unauthenticated calls per 5 minutes per application.
 const TRAKT_CALLS_PER_5_MIN: u32 = 900;
 /// The longest a call waits for its turn.
@@ -128,7 +131,7 @@ impl Discovery {
                 )
             }),
             watchmode: Watchmode::new(
-                upstream("watchmode", TMDB_PACE, watchmode::failure),
+                upstream("watchmode", WATCHMODE_PACE, watchmode::failure),
                 discovery.watchmode_url.clone(),
             ),
             watchmode_key: discovery.watchmode_key.clone(),

@@ -119,20 +119,13 @@ fn preview(report: &Report, maintained: Option<maintenance::Report>) -> MetaPrev
 
 /// `🛠 Maintenance (dry run), last pass 2026-12-01 21:00 UTC: would delete 1 · retry 2 · 0 left`.
 fn maintenance_line(pass: &maintenance::Report) -> String {
-    let at = i64::try_from(pass.at_ms / 1000)
-        .ok()
-        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .map(|at| {
-            format!(
-                "{}-{:02}-{:02} {:02}:{:02} UTC",
-                at.year(),
-                u8::from(at.month()),
-                at.day(),
-                at.hour(),
-                at.minute()
-            )
-        })
-        .unwrap_or_default();
+    let time = crate::clock::utc(pass.at_ms);
+    let at = format!(
+        "{} {:02}:{:02} UTC",
+        crate::clock::utc_date(pass.at_ms),
+        time.hour(),
+        time.minute()
+    );
     let (mode, verb) = if pass.dry_run {
         (" (dry run)", "would delete")
     } else {
