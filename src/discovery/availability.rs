@@ -5,10 +5,11 @@
 //! JustWatch.
 
 use super::{
-    Asker, Discovery, Inner,
+    Asker, Discovery, Inner, charged,
     error::Failure,
     model::{Access, Kind, Offer, Providers, Source},
 };
+use crate::protocol::request::ImdbId;
 use secrecy::ExposeSecret;
 
 /// One service that offers the title.
@@ -48,10 +49,15 @@ impl Discovery {
     pub async fn where_to_watch(
         &self,
         kind: Kind,
-        imdb: &str,
+        imdb: &ImdbId,
         asker: &Asker,
     ) -> Option<WhereToWatch> {
         let inner = self.inner()?;
+        // Past the highest id IMDb has issued, the title is made up: nothing to ask.
+        if imdb.number() > inner.imdb_id_max {
+            return None;
+        }
+        let imdb = imdb.as_str();
         let tmdb = self.tmdb_id(inner, kind, imdb, asker).await?;
         let providers = self.title_providers(inner, kind, tmdb, asker).await?;
         let region = providers.regions.get(&asker.region)?;
@@ -95,7 +101,8 @@ impl Discovery {
         Some(answer)
     }
 
-    /// The TMDB id of an IMDb id (cached 30 days).
+    /// The TMDB id of an IMDb id (cached 30 days). The id is the client's choice, so a cold
+    /// lookup is charged to it.
     async fn tmdb_id(&self, inner: &Inner, kind: Kind, imdb: &str, asker: &Asker) -> Option<u32> {
         let (tmdb, auth, owned) = (inner.tmdb.clone(), inner.auth(asker), imdb.to_owned());
         let fetch = move || {
@@ -103,10 +110,7 @@ impl Discovery {
             async move { tmdb.find(&auth, kind, &imdb).await }
         };
         let key = format!("{}:{imdb}", kind.tmdb());
-        inner
-            .families
-            .tmdb_ids
-            .get_or_fetch(&key, fetch)
+        charged(inner, &inner.families.tmdb_ids, &key, asker, fetch)
             .await
             .ok()
             .flatten()

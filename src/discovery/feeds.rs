@@ -3,15 +3,13 @@
 //! ids, posters and overviews from the titles' details, kept in order and deduplicated.
 
 use super::{
-    Asker, Discovery, Inner,
+    Asker, Discovery, Inner, charged,
     error::Failure,
     model::{Kind, ListPage, Listed},
     tmdb::Discover,
 };
-use crate::cache::CacheFamily;
 use futures::future::join_all;
 use std::collections::HashSet;
-use std::future::Future;
 
 /// The deepest item served: past it a catalog ends.
 pub(super) const MAX_ITEMS: usize = 500;
@@ -194,31 +192,4 @@ impl Feed {
             }
         }
     }
-}
-
-/// A list page from `family`, its fetch (when cold) charged to the asking client; a refused
-/// charge is an answer without the page, not cached.
-async fn charged<F, Fut>(
-    inner: &Inner,
-    family: &CacheFamily<ListPage, Failure>,
-    key: &str,
-    asker: &Asker,
-    fetch: F,
-) -> Result<ListPage, Failure>
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<ListPage, Failure>> + Send + 'static,
-{
-    let (limits, client) = (inner.limits.clone(), asker.client);
-    let guarded = move || {
-        let allowed = limits.allow_other(client);
-        let call = fetch();
-        async move {
-            if !allowed {
-                return Err(Failure::held("client_budget"));
-            }
-            call.await
-        }
-    };
-    family.get_or_fetch(key, guarded).await
 }

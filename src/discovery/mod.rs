@@ -28,7 +28,7 @@ mod trending;
 pub mod watchmode;
 
 use crate::{
-    cache::Cache,
+    cache::{Cache, CacheFamily, Storable},
     client_address::ClientKey,
     metrics::Metrics,
     protocol::config::{ApiKey, UserConfig},
@@ -37,9 +37,11 @@ use crate::{
     upstream::{allowance::Allowance, pace::Pacer},
 };
 use budget::WatchmodeBudget;
+use error::Failure;
 use lists::Families;
 use model::{Kind, Service};
 use secrecy::{ExposeSecret, SecretString};
+use std::future::Future;
 use std::{sync::Arc, time::Duration};
 use tmdb::{Auth, Tmdb};
 use trakt::Trakt;
@@ -84,6 +86,8 @@ struct Inner {
     budget: WatchmodeBudget,
     families: Families,
     limits: ClientLimits,
+    /// `IMDB_ID_MAX`: ids above it are made up, as for the sources.
+    imdb_id_max: u64,
     settings: settings::Discovery,
 }
 
@@ -138,6 +142,7 @@ impl Discovery {
             budget: WatchmodeBudget::new(cache, discovery.watchmode_monthly_budget, metrics),
             families: Families::new(cache, &discovery.ttls, &settings.cache),
             limits,
+            imdb_id_max: settings.upstreams.imdb_id_max,
             settings: discovery.clone(),
         };
         Self {
@@ -248,4 +253,32 @@ impl Inner {
             self.settings.tmdb_image_url.as_str().trim_end_matches('/')
         )
     }
+}
+
+/// An answer from `family`, its fetch (when cold) charged to the asking client like a source
+/// call: what a client chooses (a list page, a title it names) costs it, and a refused charge
+/// is an answer without the call, not cached.
+async fn charged<T: Storable, F, Fut>(
+    inner: &Inner,
+    family: &CacheFamily<T, Failure>,
+    key: &str,
+    asker: &Asker,
+    fetch: F,
+) -> Result<T, Failure>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+{
+    let (limits, client) = (inner.limits.clone(), asker.client);
+    let guarded = move || {
+        let allowed = limits.allow_other(client);
+        let call = fetch();
+        async move {
+            if !allowed {
+                return Err(Failure::held("client_budget"));
+            }
+            call.await
+        }
+    };
+    family.get_or_fetch(key, guarded).await
 }

@@ -38,7 +38,7 @@ impl Pipeline {
             VideoId::Episode { show, .. } => (Kind::Series, show),
         };
         let asker = self.discovery.asker(config, client);
-        let rows = self.discovery.where_to_watch(kind, imdb.as_str(), &asker);
+        let rows = self.discovery.where_to_watch(kind, imdb, &asker);
         // A cold title costs a few calls; the list does not wait longer than this for them
         // (the calls finish in the background and the next list has the rows).
         tokio::time::timeout(ROWS_DEADLINE, rows)

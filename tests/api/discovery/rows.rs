@@ -123,3 +123,21 @@ async fn without_watchmode_the_link_is_tmdbs_page_via_justwatch() {
             .is_some_and(|d| d.ends_with("via JustWatch"))
     );
 }
+
+#[tokio::test]
+async fn rows_for_made_up_titles_or_clients_past_their_allowance_ask_tmdb_nothing() {
+    let app = discovery_app(|_| {}).await;
+    let mine = config(r#""myServices":[8]"#);
+    let made_up = streams(&app, &mine, "movie", "tt9999999999").await;
+    assert!(made_up.iter().all(|s| external(s).is_none()));
+    assert_eq!(app.fakes.tmdb.calls(), 0, "past IMDB_ID_MAX nothing is asked");
+
+    let spent = discovery_app(|env| {
+        env.insert("CLIENT_FETCH_BURST".into(), "0".into());
+        env.insert("CLIENT_FETCHES_PER_MINUTE".into(), "1".into());
+    })
+    .await;
+    let response = spent.stream(Some(&mine), "movie", fixtures::MOVIE_ID).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(spent.fakes.tmdb.calls(), 0, "the title lookup is charged to the client");
+}
