@@ -130,7 +130,11 @@ async fn rows_for_made_up_titles_or_clients_past_their_allowance_ask_tmdb_nothin
     let mine = config(r#""myServices":[8]"#);
     let made_up = streams(&app, &mine, "movie", "tt9999999999").await;
     assert!(made_up.iter().all(|s| external(s).is_none()));
-    assert_eq!(app.fakes.tmdb.calls(), 0, "past IMDB_ID_MAX nothing is asked");
+    assert_eq!(
+        app.fakes.tmdb.calls(),
+        0,
+        "past IMDB_ID_MAX nothing is asked"
+    );
 
     let spent = discovery_app(|env| {
         env.insert("CLIENT_FETCH_BURST".into(), "0".into());
@@ -139,5 +143,9 @@ async fn rows_for_made_up_titles_or_clients_past_their_allowance_ask_tmdb_nothin
     .await;
     let response = spent.stream(Some(&mine), "movie", fixtures::MOVIE_ID).await;
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(spent.fakes.tmdb.calls(), 0, "the title lookup is charged to the client");
+    assert_eq!(
+        spent.fakes.tmdb.calls(),
+        0,
+        "the title lookup is charged to the client"
+    );
 }
