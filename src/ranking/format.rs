@@ -18,7 +18,8 @@ const ADDON_NAME: &str = "Ferrio";
 pub struct StreamLabels {
     /// `Ferrio`, then the quality and HDR tags: `"Ferrio\n4K DV HDR10"`.
     pub name: String,
-    /// Release name; file name when it differs; `👤 seeders 💾 size ⚙️ sources`; languages.
+    /// Release name; file name when it differs; `👤 seeders 💾 size ⚙️ sources`; spoken
+    /// languages; subtitles (`💬 🇫🇷`).
     pub description: String,
     /// Binge group, file name and, when it is the file's, video size.
     pub behavior_hints: StreamBehaviorHints,
@@ -90,6 +91,7 @@ fn description(release: &Release) -> String {
         shown_filename(candidate).map(str::to_owned),
         stats_line(candidate),
         languages::languages_line(&release.info.facts.languages),
+        languages::subtitles_line(&release.info.facts.subtitles),
     ]
     .into_iter()
     .flatten()
@@ -209,6 +211,18 @@ mod tests {
     }
 
     #[test]
+    fn subtitles_follow_the_spoken_languages() {
+        let release = release("Show.S01E01.FRENCH.VOSTFR.PLSUB.1080p.WEB-GRP", 3, GB);
+        assert_eq!(
+            labels(&release).description,
+            "Show.S01E01.FRENCH.VOSTFR.PLSUB.1080p.WEB-GRP\n\
+             👤 3 💾 1 GB ⚙️ Torrentio\n\
+             🇫🇷\n\
+             💬 🇫🇷 / 🇵🇱"
+        );
+    }
+
+    #[test]
     fn unknown_parts_and_a_same_named_file_are_left_out() {
         let mut movie = Release::new(candidate("Movie.2019.1080p.WEB-DL.x264-GRP"));
         std::sync::Arc::make_mut(&mut movie.candidate).filename =
@@ -218,14 +232,14 @@ mod tests {
         std::sync::Arc::make_mut(&mut movie.info).facts.languages = vec!["english".into()];
         assert_eq!(
             labels(&movie).description,
-            "Movie.2019.1080p.WEB-DL.x264-GRP\n⚙️ YTS"
+            "Movie.2019.1080p.WEB-DL.x264-GRP\n⚙️ YTS\n🇬🇧"
         );
         std::sync::Arc::make_mut(&mut movie.candidate)
             .sources
             .clear();
         assert_eq!(
             labels(&movie).description,
-            "Movie.2019.1080p.WEB-DL.x264-GRP"
+            "Movie.2019.1080p.WEB-DL.x264-GRP\n🇬🇧"
         );
     }
 

@@ -139,3 +139,24 @@ fn languages_come_from_the_releases_own_tokens() {
         "what the table does not know, the parser still says"
     );
 }
+
+proptest::proptest! {
+    /// Any name at all is read without a panic: a stream list never fails on one bad name.
+    #[test]
+    fn any_name_is_read(name in "\\PC{0,120}") {
+        let _ = info(&name);
+    }
+
+    /// Names made of the pieces the guards look at most closely, glued in any order.
+    #[test]
+    fn any_mix_of_tags_is_read(pieces in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "10º", "ª", "Temporada", "1080p24", "x", "1920", "BD1080", "[", "]", "(", "www.",
+            ".com", "-", "+", "Sub", "ENG", "Ita", "0001", "1071", "é", "国语", "Сезон", " ",
+            ".", "Dual", "Audio", "s01", "e1080", "ESub", "1993720p",
+        ]),
+        0..24,
+    )) {
+        let _ = info(&pieces.concat());
+    }
+}

@@ -1,8 +1,10 @@
-//! The languages line of a stream description: flags, as Torrentio shows them.
+//! The languages lines of a stream description: flags, as Torrentio shows them, spoken
+//! languages on one line and subtitles (`💬 🇫🇷`) on the next.
 
-/// Flags for the language names `parse-torrent-title` reports. Labels such as `multi audio`
-/// have no flag and are shown as words.
-const FLAGS: [(&str, &str); 42] = [
+/// Flags for the languages Ferrio reads. A language that shares its country's flag with
+/// another (Tamil, Telugu and the other Indian languages beside Hindi) is shown by its name,
+/// so a viewer can tell them apart; so are labels such as `multi audio`.
+const FLAGS: [(&str, &str); 40] = [
     ("english", "🇬🇧"),
     ("japanese", "🇯🇵"),
     ("korean", "🇰🇷"),
@@ -18,8 +20,6 @@ const FLAGS: [(&str, &str); 42] = [
     ("russian", "🇷🇺"),
     ("ukrainian", "🇺🇦"),
     ("hindi", "🇮🇳"),
-    ("telugu", "🇮🇳"),
-    ("tamil", "🇮🇳"),
     ("lithuanian", "🇱🇹"),
     ("latvian", "🇱🇻"),
     ("estonian", "🇪🇪"),
@@ -47,17 +47,23 @@ const FLAGS: [(&str, &str); 42] = [
     ("persian", "🇮🇷"),
 ];
 
-/// Flags (or capitalised names) joined by ` / `; none when the release states no language or
-/// only English, which is what users expect anyway.
+/// Flags (or capitalised names) joined by ` / `, in the name's order; none when the name
+/// states no language. English is shown too: a release that says so is an English one.
 pub(super) fn languages_line(languages: &[String]) -> Option<String> {
-    let english_only = languages.iter().all(|language| language == "english");
-    (!english_only).then(|| {
-        languages
-            .iter()
-            .map(|language| label(language))
-            .collect::<Vec<_>>()
-            .join(" / ")
-    })
+    (!languages.is_empty()).then(|| joined(languages))
+}
+
+/// The subtitles the name states, in the same form after `💬`: `💬 🇫🇷`.
+pub(super) fn subtitles_line(subtitles: &[String]) -> Option<String> {
+    (!subtitles.is_empty()).then(|| format!("💬 {}", joined(subtitles)))
+}
+
+fn joined(languages: &[String]) -> String {
+    languages
+        .iter()
+        .map(|language| label(language))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 fn label(language: &str) -> String {
@@ -93,9 +99,16 @@ mod tests {
     }
 
     #[test]
-    fn english_alone_or_nothing_is_not_shown() {
+    fn nothing_stated_is_not_shown_and_english_is() {
         assert_eq!(line(&[]), None);
-        assert_eq!(line(&["english"]), None);
+        assert_eq!(line(&["english"]).as_deref(), Some("🇬🇧"));
+    }
+
+    #[test]
+    fn subtitles_in_the_same_form() {
+        let subtitles = ["french".to_owned(), "tamil".to_owned()];
+        assert_eq!(subtitles_line(&subtitles).as_deref(), Some("💬 🇫🇷 / Tamil"));
+        assert_eq!(subtitles_line(&[]), None);
     }
 
     #[test]

@@ -4,21 +4,27 @@
 //! first; [`present`] turns one ranked release into a peer-to-peer stream. The ordering rules
 //! are documented in `sort.rs`; the size filter's per-episode estimate in `filter.rs`.
 
+#[cfg(test)]
+mod corpus_tests;
 mod episodes;
 mod filter;
 mod format;
 mod guards;
 mod languages;
+mod lexicon;
+mod name_languages;
 mod p2p;
 mod parse;
 pub mod policy;
 mod sort;
+mod stated_resolution;
 #[cfg(test)]
 #[allow(
     clippy::expect_used,
     reason = "test fixtures: a literal id that does not parse is a bug in the test itself"
 )]
 mod testing;
+mod tokens;
 mod vocabulary;
 
 pub use format::{StreamLabels, format_size, labels};

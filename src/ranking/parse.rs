@@ -92,6 +92,7 @@ impl ReleaseInfo {
                 codec: text(|facts| &facts.codec),
                 audio: text(|facts| &facts.audio),
                 languages: list(release, file, |facts| &facts.languages).to_vec(),
+                subtitles: list(release, file, |facts| &facts.subtitles).to_vec(),
                 group: text(|facts| &facts.group),
                 seasons,
                 episodes,

@@ -25,8 +25,12 @@ pub struct NameFacts {
     pub hdr: Vec<String>,
     pub codec: Option<String>,
     pub audio: Option<String>,
-    /// Lowercase language names.
+    /// Lowercase language names, spoken.
     pub languages: Vec<String>,
+    /// Lowercase language names of the subtitles the name states (`VOSTFR`, `PLSUB`): Ferrio's
+    /// own reading, filled in by the ranking's guards (the parser does not tell them apart).
+    #[serde(default)]
+    pub subtitles: Vec<String>,
     pub group: Option<String>,
     pub seasons: Vec<u32>,
     pub episodes: Vec<u32>,
@@ -49,6 +53,7 @@ impl NameFacts {
             codec: text(ParsedTitle::codec),
             audio: text(ParsedTitle::audio),
             languages: list(ParsedTitle::languages),
+            subtitles: Vec::new(),
             group: text(ParsedTitle::group),
             seasons: numbers(parsed.seasons()),
             episodes: numbers(parsed.episodes()),
