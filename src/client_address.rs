@@ -53,10 +53,14 @@ impl fmt::Debug for ClientAddress {
     }
 }
 
-/// Who a request counts against for per-client limits: a digest of the client's address
+/// Who a request counts against for per-client limits: a digest of the client's network
 /// (public or not — behind no proxy, a LAN's addresses are the clients), keyed per process so
 /// it cannot be recomputed from outside, and never stored anywhere but in memory. Requests that
 /// show no address share one key.
+///
+/// A client is an IPv4 address, or an IPv6 /64: one subscriber is handed a whole /64 and can
+/// pick any address in it, so keying the full address would give them 2^64 allowances. An
+/// IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) is that IPv4 address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientKey(u64);
 
@@ -71,7 +75,24 @@ impl ClientKey {
         use std::hash::BuildHasher;
         static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
             std::sync::OnceLock::new();
-        Self(KEY.get_or_init(Default::default).hash_one(address))
+        Self(
+            KEY.get_or_init(Default::default)
+                .hash_one(address.map(network)),
+        )
+    }
+}
+
+/// The network a client is: its IPv4 address, or the /64 its IPv6 address is in.
+fn network(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
     }
 }
 
@@ -199,6 +220,26 @@ mod tests {
         assert_ne!(one, key("10.0.0.2"));
         assert_eq!(key("junk"), ClientKey::of(None));
         assert!(!format!("{one:?}").contains("10.0.0.1"));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_mapped_address_is_ipv4() {
+        let key = |value| ClientKey::of(header_address(value));
+        let home = key("2a02:8108:1:2::1");
+        for same in [
+            "2a02:8108:1:2::ffff",
+            "2a02:8108:1:2:dead:beef:1:1",
+            "[2a02:8108:1:2:abcd::9]:4000",
+        ] {
+            assert_eq!(key(same), home, "{same}");
+        }
+        assert_ne!(
+            key("2a02:8108:1:3::1"),
+            home,
+            "the next /64 is another client"
+        );
+        assert_eq!(key("::ffff:81.2.69.160"), key("81.2.69.160"));
+        assert_ne!(key("81.2.69.160"), key("81.2.69.161"));
     }
 
     #[test]

@@ -115,6 +115,13 @@ impl Admission {
 }
 
 impl super::Debrid {
+    /// Whether Real-Debrid has accepted `token`: what makes a request a subscriber's for the
+    /// shared budgets (any string can stand in a config; only an accepted one counts).
+    pub async fn is_accepted(&self, token: &DebridToken) -> bool {
+        let standing = self.client.standing(&self.hasher.hash(token)).await;
+        standing == Standing::Accepted
+    }
+
     /// Whether Real-Debrid calls may be made for `token` on behalf of `client` (see the module
     /// documentation); every route that calls Real-Debrid with a user's token asks first.
     pub async fn admit(&self, token: &DebridToken, client: ClientKey) -> Result<(), RdError> {

@@ -172,10 +172,13 @@ impl Discovery {
     /// Who asks, from a request's config.
     pub fn asker(&self, config: &UserConfig, client: ClientKey) -> Asker {
         let discovery = &config.discovery;
+        // In one order whatever order the config gives: the services name lists and keys.
+        let mut services = discovery.my_services.clone();
+        services.sort_unstable();
         Asker {
             client,
             region: discovery.region(self.default_region()).to_owned(),
-            services: discovery.my_services.clone(),
+            services,
             tmdb_key: discovery.tmdb_key.clone(),
             watchmode_key: discovery.watchmode_key.clone(),
         }

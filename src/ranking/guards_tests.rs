@@ -81,6 +81,57 @@ fn numbers_that_are_not_episodes_and_seasons_in_other_languages() {
 }
 
 #[test]
+fn a_season_number_before_its_word() {
+    let table: [(&str, Vec<u32>); 6] = [
+        ("Serie 10º Temporada - 215 ao 220 - [GRP]", vec![10]),
+        ("Serie 1ª a 4ª Temporada Completa [720p]", vec![1, 2, 3, 4]),
+        ("Serie 3 Temporada 720p", vec![3]),
+        ("Serie 04ª Temporada 720p", vec![4]),
+        // The number after the word wins where none before is marked as an ordinal.
+        ("Serie 2019 Temporada 2 720p", vec![2]),
+        ("Serie Temporada 1 Capitulo 25", vec![1]),
+    ];
+    for (name, seasons) in table {
+        assert_eq!(info(name).facts.seasons, seasons, "{name}");
+    }
+    assert_eq!(
+        info("Serie 10º Temporada - 215 ao 220 - [GRP]")
+            .facts
+            .episodes,
+        [215, 216, 217, 218, 219, 220]
+    );
+}
+
+#[test]
+fn a_number_that_begins_the_episodes_title_is_no_range() {
+    let table: [(&str, Vec<u32>); 4] = [
+        ("[Group] Anime - 116 - 360 Degrees of Vision.mkv", vec![116]),
+        ("[Group] Anime - 12 - 100 Years Later [1080p]", vec![12]),
+        // Real ranges stay ranges.
+        ("Anime 01 - 03 Season 1 Complete [720p]", vec![1, 2, 3]),
+        ("[Group] Anime - 01 ~ 03 [720p]", vec![1, 2, 3]),
+    ];
+    for (name, episodes) in table {
+        assert_eq!(info(name).facts.episodes, episodes, "{name}");
+    }
+}
+
+#[test]
+fn a_zero_padded_range_is_absolute_episodes() {
+    let pack = info("[Group] Anime (0001-0120+Movies) [1080p]");
+    assert_eq!(pack.facts.episodes, (1..=120).collect::<Vec<u32>>());
+    assert!(episodes::plays(&pack, &episode(1, 120)));
+    assert!(!episodes::plays(&pack, &episode(1, 121)));
+    // Years and unpadded numbers are not.
+    assert!(
+        info("Film Collection (1994-2019) 1080p")
+            .facts
+            .episodes
+            .is_empty()
+    );
+}
+
+#[test]
 fn names_without_readable_episodes_are_decided_per_case() {
     let disc = info("Show.S07D1.1080p.BluRay");
     assert!(

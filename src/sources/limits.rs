@@ -16,8 +16,9 @@ use crate::{
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-/// Who a request asks the sources for: its client, and whether its config carries a debrid
-/// token (a request without one is *anonymous*: the first to go when a shared budget runs low).
+/// Who a request asks the sources for: its client, and whether it is a subscriber's — its
+/// debrid token was accepted by the service (a request without one, or with a token nobody
+/// accepted, is *anonymous*: the first to go when a shared budget runs low).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Asker {
     pub client: ClientKey,

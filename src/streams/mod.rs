@@ -90,9 +90,15 @@ impl Pipeline {
         config: &UserConfig,
         client: ClientKey,
     ) -> Ranked {
+        // A subscriber's request is one whose token Real-Debrid accepted, not one with any
+        // string in the token field: a made-up token buys no share of the shared budgets.
+        let subscriber = match &config.realdebrid {
+            Some(token) => self.debrid.is_accepted(token).await,
+            None => false,
+        };
         let asker = Asker {
             client,
-            anonymous: !config.has_debrid(),
+            anonymous: !subscriber,
         };
         let gathered = self.sources.gather(video, &config.sources, asker).await;
         let prepared = self.prepared.of(video, &config.sources, &gathered);

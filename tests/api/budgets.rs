@@ -35,6 +35,11 @@ async fn anonymous_requests_stop_short_of_torrentios_daily_quota() {
         "80 % of the quota for anonymous requests"
     );
     let config = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{RD_TOKEN}"}}"#));
+    // A subscriber: Real-Debrid has accepted their token (here, listing their library).
+    let library = app
+        .catalog(Some(&config), "other", "rd-library", None)
+        .await;
+    assert_eq!(library.status().as_u16(), 200);
     for n in 0..5 {
         let path = format!("/{config}/stream/movie/tt{:07}.json", 3_000 + n);
         assert_eq!(app.get(&path).await.status().as_u16(), 200);
@@ -42,7 +47,7 @@ async fn anonymous_requests_stop_short_of_torrentios_daily_quota() {
     assert_eq!(
         torrentio.stream_calls(),
         10,
-        "the rest went to a user with a token"
+        "the rest went to a subscriber"
     );
     let metrics = app.metrics().await.text().await.expect("metrics");
     assert_eq!(
@@ -89,4 +94,35 @@ async fn catalog_searches_are_charged_to_the_client_that_asks() {
         5,
         "another client's search reaches YTS (both its pages)"
     );
+}
+
+#[tokio::test]
+async fn a_made_up_token_buys_no_subscribers_share_of_torrentio() {
+    let app = spawn_app_with(|env| {
+        env.insert("TORRENTIO_DAILY_QUOTA".into(), "10".into());
+    })
+    .await;
+    let torrentio = &app.fakes.torrentio;
+    let made_up = URL_SAFE_NO_PAD
+        .encode(r#"{"realdebrid":"MADEUPTOKEN00000000000000000000000000000000000000"}"#);
+    for n in 0..15 {
+        let path = format!("/{made_up}/stream/movie/tt{:07}.json", 2_000 + n);
+        assert_eq!(app.get(&path).await.status().as_u16(), 200);
+    }
+    assert_eq!(
+        torrentio.stream_calls(),
+        8,
+        "a token nobody accepted is anonymous: it stops at 80 %"
+    );
+    // A subscriber, once Real-Debrid accepted their token, still has the rest.
+    let config = URL_SAFE_NO_PAD.encode(format!(r#"{{"realdebrid":"{RD_TOKEN}"}}"#));
+    let library = app
+        .catalog(Some(&config), "other", "rd-library", None)
+        .await;
+    assert_eq!(library.status().as_u16(), 200);
+    for n in 0..2 {
+        let path = format!("/{config}/stream/movie/tt{:07}.json", 3_000 + n);
+        assert_eq!(app.get(&path).await.status().as_u16(), 200);
+    }
+    assert_eq!(torrentio.stream_calls(), 10);
 }

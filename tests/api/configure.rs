@@ -538,3 +538,52 @@ async fn the_discovery_section_offers_the_region_and_its_services_and_keeps_keys
         Some(KEY)
     );
 }
+
+#[tokio::test]
+async fn an_odd_region_asks_tmdb_nothing_and_keys_nothing() {
+    let redis = crate::common::redis::RedisServer::start().await;
+    let fakes = ferrio_fakes::Fakes::start().await;
+    let keys = ferrio_fakes::Fakes::discovery_keys();
+    let url = redis.url();
+    let app = crate::common::spawn_app_on(fakes, move |env| {
+        for (name, value) in keys {
+            env.insert(name.to_owned(), value);
+        }
+        env.insert("REDIS_URL".into(), url);
+        env.insert("CONFIG_SECRET".into(), SECRET.into());
+        env.insert("PREWARM_TOP_N".into(), "0".into());
+    })
+    .await;
+    // The server's region, once: what any page shows is then cached.
+    page(app.get("/configure").await, 200).await;
+    let before = app.fakes.tmdb.calls();
+    for region in [
+        "Z".repeat(20_000),
+        "ZZ".to_owned(),
+        "us".to_owned(),
+        "U\u{e9}".to_owned(),
+    ] {
+        let form = vec![
+            ("sources", "dmm".to_owned()),
+            ("discoveryShown", "1".to_owned()),
+            ("region", region),
+        ];
+        let response = app.submit_configure(&form).await;
+        let status = response.status().as_u16();
+        let html = response.text().await.expect("a body");
+        // Refused as a config, or shown with the server's region: never used.
+        assert!(
+            status == 400 || tag(&html, "<option value=\"US\"").contains(" selected"),
+            "{status}"
+        );
+    }
+    assert_eq!(
+        app.fakes.tmdb.calls(),
+        before,
+        "no TMDB call for an odd region"
+    );
+    for (key, _) in redis.dump().await {
+        assert!(key.len() < 1024, "{} bytes: {}", key.len(), &key[..80]);
+        assert!(!key.contains("ZZ"), "{key}");
+    }
+}

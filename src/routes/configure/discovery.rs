@@ -5,7 +5,10 @@
 use crate::{
     client_address::ClientKey,
     discovery::{Discovery, model::Kind},
-    protocol::config::{CatalogId, DiscoveryConfig, UserConfig, WhereToWatch},
+    protocol::{
+        config::{CatalogId, DiscoveryConfig, UserConfig, WhereToWatch},
+        region::is_region,
+    },
 };
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
@@ -151,10 +154,12 @@ pub(super) async fn section(
     if !discovery.enabled() {
         return None;
     }
-    let region = if form.region.is_empty() {
-        discovery.default_region().to_owned()
-    } else {
+    // A region the form names is used only if it is one: anything else would name a TMDB
+    // call and a cache key (kept for days) with whatever a client sent.
+    let region = if is_region(&form.region) {
         form.region.clone()
+    } else {
+        discovery.default_region().to_owned()
     };
     let config = UserConfig {
         discovery: DiscoveryConfig {

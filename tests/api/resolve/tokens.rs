@@ -109,3 +109,40 @@ async fn new_tokens_from_every_client_together_are_capped() {
     }
     assert_eq!(rd.calls(), 5);
 }
+
+/// What `count` made-up tokens' stream lists cost Real-Debrid, each request from the address
+/// `address(n)` picks.
+async fn made_up_lists_cost(count: usize, address: impl Fn(usize) -> String) -> usize {
+    let app = crate::common::spawn_app_with(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "X-Test-Client".into());
+    })
+    .await;
+    for n in 0..count {
+        let response = app
+            .client
+            .get(format!("{}{}", app.address, movie_list(&made_up(n))))
+            .header("X-Test-Client", address(n))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    app.fakes.realdebrid.calls()
+}
+
+#[tokio::test]
+async fn made_up_tokens_from_one_ipv6_64_count_as_one_client() {
+    let one_address = made_up_lists_cost(30, |_| "81.2.69.77".to_owned()).await;
+    // A new address of one /64 for every request, as a rotating client picks them.
+    let one_64 = made_up_lists_cost(30, |n| {
+        format!("2a02:8108:1:2:{n:x}:{:x}::1", n * 7919 % 0xffff)
+    })
+    .await;
+    assert_eq!(one_64, one_address, "a /64 is one client");
+    // Thirty networks each keep their own allowance.
+    let many = made_up_lists_cost(30, |n| format!("2a02:8108:1:{n:x}::1")).await;
+    assert!(
+        many > one_address,
+        "{many} calls from 30 networks, {one_address} from one"
+    );
+}
