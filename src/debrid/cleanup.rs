@@ -293,7 +293,8 @@ impl Cleanup {
         }
     }
 
-    /// Deletes one torrent and, for a retry, adds it again with a rebuilt magnet.
+    /// Deletes one torrent or, for a retry, adds it again with a rebuilt magnet and then
+    /// deletes the failed copy: a refused add never loses the user's torrent.
     async fn act(
         &self,
         token: &DebridToken,
@@ -301,26 +302,31 @@ impl Cleanup {
         action: Action,
         torrent: Listed,
     ) -> bool {
+        if action == Action::RetryMagnets && !self.add_again(token, account, &torrent).await {
+            return false;
+        }
         if self.rd.delete_torrent(token, &torrent.id).await.is_err() {
             return false;
         }
         self.ledger.forget(account, &torrent.id).await;
-        if action != Action::RetryMagnets {
-            return true;
-        }
+        true
+    }
+
+    /// Adds a failed torrent again with a rebuilt magnet. The new copy is Ferrio's only if the
+    /// failed one was.
+    async fn add_again(&self, token: &DebridToken, account: &str, torrent: &Listed) -> bool {
         let Some(hash) = InfoHash::parse(&torrent.hash) else {
             return false;
         };
         let rebuilt = magnet::rebuilt(&hash, &torrent.trackers);
-        match self.rd.add_magnet(token, rebuilt, None).await {
-            Ok(added) => {
-                self.ledger
-                    .remember(account, &added.id, torrent.trackers)
-                    .await;
-                true
-            }
-            Err(_) => false,
+        let Ok(added) = self.rd.add_magnet(token, rebuilt, None).await else {
+            return false;
+        };
+        if torrent.ferrios {
+            let trackers = torrent.trackers.clone();
+            self.ledger.remember(account, &added.id, trackers).await;
         }
+        true
     }
 }
 

@@ -32,6 +32,10 @@ pub struct Listed {
     pub status: TorrentStatus,
     /// The trackers known for it (Ferrio's own adds), for a rebuilt magnet.
     pub trackers: Vec<String>,
+    /// Ferrio added it (the ledger holds it): a retried copy of the user's own torrent stays
+    /// the user's, never one `freeSlots` or "delete stalled" may take.
+    #[serde(default)]
+    pub ferrios: bool,
 }
 
 /// What the health item shows.
@@ -151,6 +155,7 @@ impl Health {
                     .as_ref()
                     .map(|e| e.trackers.clone())
                     .unwrap_or_default(),
+                ferrios: entry.is_some(),
             };
             if torrent.status.is_failed() {
                 report.failed.push(listed);
@@ -172,6 +177,7 @@ mod tests {
             hash: "h".into(),
             status,
             trackers: Vec::new(),
+            ferrios: false,
         }
     }
 

@@ -108,7 +108,7 @@ fn a_number_that_begins_the_episodes_title_is_no_range() {
         ("[Group] Anime - 116 - 360 Degrees of Vision.mkv", vec![116]),
         ("[Group] Anime - 12 - 100 Years Later [1080p]", vec![12]),
         // Real ranges stay ranges.
-        ("Anime 01 - 03 Season 1 Complete [720p]", vec![1, 2, 3]),
+        ("Show.S01E01-E03.The.Pilot.1080p", vec![1, 2, 3]),
         ("[Group] Anime - 01 ~ 03 [720p]", vec![1, 2, 3]),
     ];
     for (name, episodes) in table {

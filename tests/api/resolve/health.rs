@@ -269,3 +269,47 @@ async fn taps_on_two_instances_sharing_redis_run_the_action_once() {
         failed.len()
     );
 }
+
+#[tokio::test]
+async fn a_refused_retry_keeps_the_failed_torrent() {
+    let app = spawn_app().await;
+    let failed = account_with_failures(&app);
+    let rd = &app.fakes.realdebrid;
+    let listed = streams(&app, &config(""), HEALTH, "other").await;
+    let path = action(&listed, "🔁 Retry 1 magnet_error torrents").to_owned();
+    rd.set_slots_full(true);
+    assert!(location(&app, &path).await.ends_with("cleanup/failed.mp4"));
+    assert!(
+        rd.deletions(RD_TOKEN).is_empty(),
+        "nothing deleted before a copy is in"
+    );
+    assert!(rd.torrents(RD_TOKEN).iter().any(|t| t.id == failed[0]));
+}
+
+#[tokio::test]
+async fn a_retried_copy_of_the_users_own_torrent_stays_the_users() {
+    let app = spawn_app().await;
+    account_with_failures(&app);
+    let rd = &app.fakes.realdebrid;
+    let before: Vec<String> = rd.torrents(RD_TOKEN).into_iter().map(|t| t.id).collect();
+    let listed = streams(&app, &config(""), HEALTH, "other").await;
+    let path = action(&listed, "🔁 Retry 1 magnet_error torrents").to_owned();
+    assert!(
+        location(&app, &path)
+            .await
+            .ends_with("cleanup/retried-1.mp4")
+    );
+    let copy = rd
+        .torrents(RD_TOKEN)
+        .into_iter()
+        .find(|t| !before.contains(&t.id))
+        .expect("the new copy");
+    rd.stall_torrent(RD_TOKEN, &copy.id, 48);
+    let item = first_item(&app, &config("")).await;
+    assert!(
+        item["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("0 stalled")),
+        "the user's torrent is never Ferrio's to delete: {item}"
+    );
+}
