@@ -8,6 +8,8 @@
 //! already sees the right address), and the address never reaches a log line, a metric label
 //! or, in clear, a cache key. Its `Debug` form is redacted for that reason.
 
+use crate::keyed_hash::hmac_sha256;
+use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -53,10 +55,9 @@ impl fmt::Debug for ClientAddress {
     }
 }
 
-/// Who a request counts against for per-client limits: a digest of the client's network
-/// (public or not — behind no proxy, a LAN's addresses are the clients), keyed per process so
-/// it cannot be recomputed from outside, and never stored anywhere but in memory. Requests that
-/// show no address share one key.
+/// Who a request counts against for per-client limits: a keyed digest of the client's network
+/// (public or not — behind no proxy, a LAN's addresses are the clients), made by
+/// [`ClientKeys`]. Requests that show no address share one key.
 ///
 /// A client is an IPv4 address, or an IPv6 /64: one subscriber is handed a whole /64 and can
 /// pick any address in it, so keying the full address would give them 2^64 allowances. An
@@ -66,19 +67,55 @@ pub struct ClientKey(u64);
 
 impl ClientKey {
     /// Ferrio's own background work (the trending prewarm): bounded by its own settings, not
-    /// by a client's allowance. No address hashes to it in practice: the hasher's output is a
-    /// 64-bit digest.
+    /// by a client's allowance. No address keys to it: digests stop one short of it.
     pub const BACKGROUND: Self = Self(u64::MAX);
 
+    /// The key as 16 hex digits, for a Redis key that counts a client.
+    pub fn digest(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// Makes [`ClientKey`]s: HMAC-SHA256 of the client's network under a key derived from
+/// `CONFIG_SECRET` when one is set, so instances sharing the secret agree on who a client is
+/// (a daily share counted in Redis is then one count across the fleet), and nobody without it
+/// can tell from a Redis key which address it counts. Without the secret the key is random per
+/// process: nothing personal can be recovered, and each instance counts its own clients.
+#[derive(Clone)]
+pub struct ClientKeys {
+    key: [u8; 32],
+}
+
+/// Domain separation: client keys differ from every other use of `CONFIG_SECRET`.
+const CLIENT_KEY_LABEL: &[u8] = b"ferrio:v1 client keys";
+
+impl ClientKeys {
+    /// Keys derived from `config_secret` when it is set and not empty, random otherwise.
+    pub fn new(config_secret: Option<&SecretString>) -> Self {
+        let key = match config_secret.map(|secret| secret.expose_secret().as_bytes()) {
+            Some(secret) if !secret.is_empty() => hmac_sha256(secret, CLIENT_KEY_LABEL),
+            _ => rand::random(),
+        };
+        Self { key }
+    }
+
+    /// Keys every test of the crate agrees on.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self { key: [7; 32] }
+    }
+
     /// The key of an address as the proxy header or the peer states it.
-    pub fn of(address: Option<IpAddr>) -> Self {
-        use std::hash::BuildHasher;
-        static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
-            std::sync::OnceLock::new();
-        Self(
-            KEY.get_or_init(Default::default)
-                .hash_one(address.map(network)),
-        )
+    pub fn of(&self, address: Option<IpAddr>) -> ClientKey {
+        let message = match address.map(network) {
+            None => Vec::new(),
+            Some(IpAddr::V4(v4)) => v4.octets().to_vec(),
+            Some(IpAddr::V6(v6)) => v6.octets().to_vec(),
+        };
+        let digest = hmac_sha256(&self.key, &message);
+        let mut first = [0; 8];
+        first.copy_from_slice(&digest[..8]);
+        ClientKey(u64::from_be_bytes(first).min(u64::MAX - 1))
     }
 }
 
@@ -214,17 +251,19 @@ mod tests {
 
     #[test]
     fn client_keys_tell_addresses_apart_without_holding_them() {
-        let key = |value| ClientKey::of(header_address(value));
+        let keys = ClientKeys::new(None);
+        let key = |value| keys.of(header_address(value));
         let one = key("10.0.0.1");
         assert_eq!(one, key("1.1.1.1, 10.0.0.1"));
         assert_ne!(one, key("10.0.0.2"));
-        assert_eq!(key("junk"), ClientKey::of(None));
+        assert_eq!(key("junk"), keys.of(None));
         assert!(!format!("{one:?}").contains("10.0.0.1"));
     }
 
     #[test]
     fn an_ipv6_client_is_its_64_and_a_mapped_address_is_ipv4() {
-        let key = |value| ClientKey::of(header_address(value));
+        let keys = ClientKeys::new(None);
+        let key = |value| keys.of(header_address(value));
         let home = key("2a02:8108:1:2::1");
         for same in [
             "2a02:8108:1:2::ffff",
@@ -240,6 +279,19 @@ mod tests {
         );
         assert_eq!(key("::ffff:81.2.69.160"), key("81.2.69.160"));
         assert_ne!(key("81.2.69.160"), key("81.2.69.161"));
+    }
+
+    #[test]
+    fn instances_sharing_a_secret_agree_and_others_do_not() {
+        let secret = SecretString::from("a secret every instance of the fleet shares");
+        let address = header_address("81.2.69.160");
+        let one = ClientKeys::new(Some(&secret)).of(address);
+        assert_eq!(one, ClientKeys::new(Some(&secret)).of(address));
+        let other = SecretString::from("another fleet's secret, just as long as that");
+        assert_ne!(one, ClientKeys::new(Some(&other)).of(address));
+        assert_ne!(one, ClientKeys::new(None).of(address), "no secret: random");
+        assert_eq!(one.digest().len(), 16);
+        assert!(!one.digest().contains("81"), "{}", one.digest());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::{
     cache::{Cache, CacheError},
     catalog::Catalogs,
+    client_address::ClientKeys,
     debrid::Debrid,
     discovery::{Discovery, prewarm::Prewarm},
     metrics::Metrics,
@@ -34,6 +35,8 @@ pub struct AppState {
     pub discovery: Discovery,
     /// Stream lists rendered in the last seconds.
     pub hot: HotResponses,
+    /// Who a request counts against for per-client limits.
+    pub client_keys: ClientKeys,
 }
 
 /// Why the state could not be built.
@@ -98,6 +101,7 @@ impl AppState {
             metrics.clone(),
         );
         Ok(Self {
+            client_keys: ClientKeys::new(settings.server.config_secret.as_ref()),
             manifest: Manifest::base()?,
             sealer,
             metrics,

@@ -7,10 +7,10 @@
 //! (during a rolling deploy both run against one Redis). v2: source answers carry the facts
 //! of their release names, read once at fetch time.
 
-use crate::{client_address::ClientAddress, protocol::config::DebridToken};
-use hmac::{Hmac, Mac};
+use crate::{
+    client_address::ClientAddress, keyed_hash::hmac_sha256, protocol::config::DebridToken,
+};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::Sha256;
 
 /// Prefix of every key Ferrio writes.
 pub const PREFIX: &str = "ferrio:v2";
@@ -57,8 +57,8 @@ impl TokenHasher {
             .map(|secret| secret.expose_secret().as_bytes())
             .filter(|secret| !secret.is_empty());
         let key = match secret {
-            Some(secret) => hmac(secret, DERIVATION_LABEL),
-            None => hmac(APPLICATION_KEY, DERIVATION_LABEL),
+            Some(secret) => hmac_sha256(secret, DERIVATION_LABEL),
+            None => hmac_sha256(APPLICATION_KEY, DERIVATION_LABEL),
         };
         Self { key }
     }
@@ -89,20 +89,8 @@ impl TokenHasher {
     }
 
     fn hex(&self, message: &[u8]) -> String {
-        let digest = hmac(&self.key, message);
+        let digest = hmac_sha256(&self.key, message);
         digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail; the fallback keeps the
-    // function total without a panic path.
-    match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            mac.finalize().into_bytes().into()
-        }
-        Err(_) => [0; 32],
     }
 }
 

@@ -2,7 +2,7 @@
 //! account-health action. The answer is a 302 to a short video saying what was done. A `HEAD`
 //! (players probe before they play) never acts.
 
-use super::{client::client_key, user_config::RequestConfig};
+use super::{client::request_client, user_config::RequestConfig};
 use crate::{
     debrid::cleanup::{Action, Ticket},
     error::ApiError,
@@ -24,10 +24,9 @@ pub async fn clean_up(
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish());
     }
-    let header = state.settings.server.client_ip_header.as_deref();
     let outcome = state
         .pipeline
-        .clean_up(&token, client_key(&request, header), &ticket)
+        .clean_up(&token, request_client(&request, &state), &ticket)
         .await;
     Ok(HttpResponse::Found()
         .insert_header((

@@ -19,14 +19,10 @@ fn stated_address(request: &HttpRequest, header: Option<&str>) -> Option<IpAddr>
 }
 
 /// The client a request counts against for per-client limits, whatever kind of address it
-/// states.
-pub fn client_key(request: &HttpRequest, header: Option<&str>) -> ClientKey {
-    ClientKey::of(stated_address(request, header))
-}
-
-/// [`client_key`] with the proxy header the server is configured with.
+/// states through the proxy header the server is configured with.
 pub fn request_client(request: &HttpRequest, state: &AppState) -> ClientKey {
-    client_key(request, state.settings.server.client_ip_header.as_deref())
+    let header = state.settings.server.client_ip_header.as_deref();
+    state.client_keys.of(stated_address(request, header))
 }
 
 /// The viewer's public address, if the request shows one: telling Real-Debrid a private or

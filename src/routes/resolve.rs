@@ -5,7 +5,7 @@
 //! ([`crate::streams::Pipeline::resolve`]); this route reads the request and writes the 302.
 
 use super::{
-    client::{client_key, viewer_address},
+    client::{request_client, viewer_address},
     user_config::RequestConfig,
 };
 use crate::{
@@ -43,7 +43,7 @@ pub async fn resolve(
     let viewer = Viewer {
         token: &token,
         address: viewer_address(&request, header),
-        client: client_key(&request, header),
+        client: request_client(&request, &state),
         care: AccountCare {
             clean_failed: config.clean_failed,
             free_slots: config.free_slots,

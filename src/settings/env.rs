@@ -65,6 +65,9 @@ pub(super) struct Env {
     /// `TORRENTIO_DAILY_QUOTA`: Torrentio calls Ferrio makes per UTC day, all users together
     /// (Torrentio allows about 5,000 per address); requests without a debrid token stop at 80 %.
     pub torrentio_daily_quota: u64,
+    /// `TORRENTIO_CLIENT_DAILY_SHARE`: Torrentio calls one client (an IPv4 address or an IPv6
+    /// /64) may cause per UTC day, across instances on Redis; 0 for no daily bound.
+    pub torrentio_client_daily_share: u64,
     /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
     pub dmm_min_interval_ms: u64,
 
@@ -213,6 +216,7 @@ impl Default for Env {
             dmm_min_interval_ms: 2_000,
             imdb_id_max: 60_000_000,
             torrentio_daily_quota: 4_500,
+            torrentio_client_daily_share: 200,
             client_fetch_burst: 30,
             client_fetches_per_minute: 30,
             redis_timeout_ms: 250,

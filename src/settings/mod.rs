@@ -79,6 +79,8 @@ pub struct Upstreams {
     pub imdb_id_max: u64,
     /// Torrentio calls per UTC day, all users together.
     pub torrentio_daily_quota: u64,
+    /// Torrentio calls one client may cause per UTC day.
+    pub torrentio_client_daily_share: u64,
     /// Source calls one client may cause at once, and then per minute.
     pub client_fetch_burst: u32,
     pub client_fetches_per_minute: u32,
@@ -283,6 +285,7 @@ impl From<Env> for Settings {
                 catalog_ttl: secs(env.catalog_ttl_secs),
                 imdb_id_max: env.imdb_id_max,
                 torrentio_daily_quota: env.torrentio_daily_quota,
+                torrentio_client_daily_share: env.torrentio_client_daily_share,
                 client_fetch_burst: env.client_fetch_burst,
                 client_fetches_per_minute: env.client_fetches_per_minute,
             },

@@ -5,6 +5,7 @@ use super::{
     TorrentioClient, YtsClient,
 };
 use super::{
+    daily_share::DailyShare,
     gathered::Gathered,
     limits::{Asker, ClientLimits},
     quota::DailyQuota,
@@ -45,6 +46,7 @@ struct Inner {
     metrics: Metrics,
     limits: ClientLimits,
     torrentio_quota: DailyQuota,
+    torrentio_share: DailyShare,
     imdb_id_max: u64,
 }
 
@@ -86,6 +88,12 @@ impl Sources {
                 cache,
                 metrics.clone(),
             ),
+            torrentio_share: DailyShare::new(
+                "torrentio",
+                upstreams.torrentio_client_daily_share,
+                cache,
+                metrics.clone(),
+            ),
             imdb_id_max: upstreams.imdb_id_max,
             metrics: metrics.clone(),
         };
@@ -95,7 +103,8 @@ impl Sources {
     }
 
     /// Asks one source about one video, through its circuit breaker and charged to `client`'s
-    /// allowance ([`ClientLimits`]) and, for Torrentio, to the day's quota ([`DailyQuota`]); a
+    /// allowance ([`ClientLimits`]) and, for Torrentio, to the client's share of the day
+    /// ([`DailyShare`]) and the day's quota ([`DailyQuota`]); a
     /// call past either is answered [`SourceError::Throttled`], which is not cached. This is
     /// the unit a cache wraps: its answer does not depend on the user's config.
     async fn fetch(
@@ -117,7 +126,11 @@ impl Sources {
             .limits
             .allow(asker.client, source)
             .ok_or(SourceError::Throttled)?;
-        if source == SourceId::Torrentio && !inner.torrentio_quota.spend(asker.anonymous).await {
+        // The client's share of the day first: a call it may not make spends no quota.
+        if source == SourceId::Torrentio
+            && !(inner.torrentio_share.take(asker.client).await
+                && inner.torrentio_quota.spend(asker.anonymous).await)
+        {
             return Err(SourceError::Throttled);
         }
         let answer = inner

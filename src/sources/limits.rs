@@ -137,8 +137,8 @@ mod tests {
     async fn a_client_gets_a_burst_then_a_steady_trickle_and_others_their_own() {
         let limits = limits();
         let (greedy, other) = (
-            ClientKey::of("10.0.0.1".parse().ok()),
-            ClientKey::of("10.0.0.2".parse().ok()),
+            crate::client_address::ClientKeys::for_tests().of("10.0.0.1".parse().ok()),
+            crate::client_address::ClientKeys::for_tests().of("10.0.0.2".parse().ok()),
         );
         let allowed = (0..100)
             .filter_map(|_| limits.allow(greedy, SourceId::Yts))
@@ -159,7 +159,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn at_most_two_dmm_searches_wait_per_client() {
         let limits = limits();
-        let client = ClientKey::of("10.0.0.3".parse().ok());
+        let client = crate::client_address::ClientKeys::for_tests().of("10.0.0.3".parse().ok());
         let first = limits.allow(client, SourceId::Dmm);
         let second = limits.allow(client, SourceId::Dmm);
         assert!(first.is_some() && second.is_some());

@@ -5,6 +5,7 @@
 
 mod cache;
 pub mod candidate;
+pub mod daily_share;
 mod dmm;
 mod endpoint;
 mod error;

@@ -135,7 +135,8 @@ mod tests {
     };
 
     fn client(n: u32) -> ClientKey {
-        ClientKey::of(Some(std::net::IpAddr::from(n.to_be_bytes())))
+        use crate::client_address::ClientKeys;
+        ClientKeys::for_tests().of(Some(std::net::IpAddr::from(n.to_be_bytes())))
     }
 
     #[tokio::test(start_paused = true)]

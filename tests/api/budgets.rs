@@ -126,3 +126,82 @@ async fn a_made_up_token_buys_no_subscribers_share_of_torrentio() {
     }
     assert_eq!(torrentio.stream_calls(), 10);
 }
+
+/// Ferrio with a small daily share per client, behind a proxy header; on `redis` when given,
+/// with a `CONFIG_SECRET` every instance shares.
+async fn with_daily_share(
+    fakes: ferrio_fakes::Fakes,
+    redis: Option<&crate::common::redis::RedisServer>,
+) -> crate::common::TestApp {
+    let url = redis.map(|redis| redis.url());
+    crate::common::warm_release_parser();
+    crate::common::spawn_app_on(fakes, move |env| {
+        env.insert("CLIENT_IP_HEADER".into(), "Fly-Client-IP".into());
+        env.insert("TORRENTIO_CLIENT_DAILY_SHARE".into(), "5".into());
+        env.insert(
+            "CONFIG_SECRET".into(),
+            "a secret every instance of this fleet shares".into(),
+        );
+        if let Some(url) = url {
+            env.insert("REDIS_URL".into(), url);
+        }
+    })
+    .await
+}
+
+/// A stream list of `id` asked from `client`.
+async fn list_from(app: &crate::common::TestApp, client: &str, id: &str) -> Value {
+    let response = app
+        .client
+        .get(format!("{}/stream/movie/{id}.json", app.address))
+        .header("Fly-Client-IP", client)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status().as_u16(), 200, "never an error");
+    response.json().await.expect("JSON")
+}
+
+#[tokio::test]
+async fn one_client_spends_its_daily_share_of_torrentio_not_the_days_quota() {
+    let app = with_daily_share(ferrio_fakes::Fakes::start().await, None).await;
+    for n in 0..20 {
+        list_from(&app, "81.2.69.50", &format!("tt{:07}", 4_000 + n)).await;
+    }
+    assert_eq!(
+        app.fakes.torrentio.stream_calls(),
+        5,
+        "the client's share, then nothing"
+    );
+    let theirs = list_from(&app, "81.2.69.51", ferrio_fakes::fixtures::MOVIE_ID).await;
+    assert_eq!(
+        app.fakes.torrentio.stream_calls(),
+        6,
+        "another client still reaches Torrentio"
+    );
+    let sources = theirs["streams"].to_string();
+    assert!(sources.contains("Torrentio"), "{sources}");
+    let metrics = app.metrics().await.text().await.expect("metrics");
+    assert_eq!(
+        refusals(&metrics, "torrentio_client_daily"),
+        15,
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn instances_sharing_redis_count_a_clients_day_together() {
+    let redis = crate::common::redis::RedisServer::start().await;
+    let fakes = ferrio_fakes::Fakes::start().await;
+    let a = with_daily_share(fakes.clone(), Some(&redis)).await;
+    let b = with_daily_share(fakes.clone(), Some(&redis)).await;
+    for n in 0..20 {
+        let app = if n % 2 == 0 { &a } else { &b };
+        list_from(app, "2a02:8108:5:6::1", &format!("tt{:07}", 5_000 + n)).await;
+    }
+    assert_eq!(
+        fakes.torrentio.stream_calls(),
+        5,
+        "one share across both instances"
+    );
+}

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "protocol",
             "clock",
             "client_address",
+            "keyed_hash",
         ],
     ),
     ("upstream", &["upstream"]),
@@ -29,7 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 ];
 
 /// Modules of the floor that must not know the web framework.
-const FRAMEWORK_FREE: &[&str] = &["protocol", "clock", "client_address"];
+const FRAMEWORK_FREE: &[&str] = &["protocol", "clock", "client_address", "keyed_hash"];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS

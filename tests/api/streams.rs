@@ -2,37 +2,20 @@
 
 use crate::common::TestApp;
 use ferrio::protocol::config::{SourceId, UserConfig};
-use ferrio::ranking::ReleaseInfo;
 use ferrio_fakes::fixtures::*;
 use ferrio_fakes::{DmmResult, Mode};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
 const MOVIE: &str = "/stream/movie/tt0111161.json";
 /// `tt0903747:1:3` as Stremio sends it.
 const EPISODE: &str = "/stream/series/tt0903747%3A1%3A3.json";
 
-/// Ferrio in-process with the test environment changed by `customise`.
-///
-/// The release-name parser builds its regexes lazily, which takes seconds in a debug build.
-/// The app runs in this process, so the parser is warmed here first, once: the timings then
-/// measure Ferrio's deadline rather than regex compilation.
+/// Ferrio in-process with the test environment changed by `customise`, the parser warmed
+/// first ([`crate::common::warm_release_parser`]).
 async fn app_with(customise: impl FnOnce(&mut BTreeMap<String, String>)) -> TestApp {
-    static WARM: Once = Once::new();
-    WARM.call_once(|| {
-        for title in [
-            SHAWSHANK_1080P_SHARED_NAME,
-            SHAWSHANK_WEB_DL_NAME,
-            BB_S01_PACK_NAME,
-            BB_COMPLETE_NAME,
-            "The Matrix (1999) [2160p] [BluRay] [x265] [10bit] [5.1] [YTS]",
-            "Breaking.Bad.S01E05.720p.HDTV.x264-GRP",
-        ] {
-            ReleaseInfo::parse(title, Some("Show/Season 1/Show.S01E03.1080p.mkv"));
-        }
-    });
+    crate::common::warm_release_parser();
     crate::common::spawn_app_with(customise).await
 }
 

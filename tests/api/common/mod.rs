@@ -159,6 +159,27 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// Builds the release-name parser's regexes, once per test process. They are built lazily,
+/// which takes seconds in a debug build; the app runs in this process, so a test whose first
+/// list must beat the deadline (and whose timings must measure Ferrio, not regex compilation)
+/// warms the parser first.
+pub fn warm_release_parser() {
+    use ferrio_fakes::fixtures::*;
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        for title in [
+            SHAWSHANK_1080P_SHARED_NAME,
+            SHAWSHANK_WEB_DL_NAME,
+            BB_S01_PACK_NAME,
+            BB_COMPLETE_NAME,
+            "The Matrix (1999) [2160p] [BluRay] [x265] [10bit] [5.1] [YTS]",
+            "Breaking.Bad.S01E05.720p.HDTV.x264-GRP",
+        ] {
+            ferrio::ranking::ReleaseInfo::parse(title, Some("Show/Season 1/Show.S01E03.1080p.mkv"));
+        }
+    });
+}
+
 /// Ferrio in-process; `customise` may change the environment it is built from.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut BTreeMap<String, String>)) -> TestApp {
     let fakes = Fakes::start().await;
