@@ -139,7 +139,8 @@ impl Discovery {
     }
 
     /// A title's Watchmode sources (cached `CACHE_WATCHMODE_TTL_SECS`): with the user's own
-    /// key, or the server's while its budget allows. One call per title whatever the burst.
+    /// key, or the server's while its budget and the asking client's share of the day allow.
+    /// One call per title whatever the burst.
     async fn sources(&self, inner: &Inner, imdb: &str, asker: &Asker) -> Option<Vec<Source>> {
         let personal = asker
             .watchmode_key
@@ -154,20 +155,24 @@ impl Discovery {
             (None, Some(key)) => (key, true),
             (None, None) => return None,
         };
-        let (watchmode, budget, owned) = (
+        let (watchmode, budget, share, client, owned) = (
             inner.watchmode.clone(),
             inner.budget.clone(),
+            inner.watchmode_share.clone(),
+            asker.client,
             imdb.to_owned(),
         );
         let fetch = move || {
-            let (watchmode, budget, key, imdb) = (
+            let (watchmode, budget, share, key, imdb) = (
                 watchmode.clone(),
                 budget.clone(),
+                share.clone(),
                 key.clone(),
                 owned.clone(),
             );
             async move {
-                if budgeted && !budget.spend().await {
+                // The client's share first: a call it may not make spends none of the month.
+                if budgeted && !(share.take(client).await && budget.spend().await) {
                     return Err(Failure::held("watchmode_budget"));
                 }
                 let result = watchmode.sources(&key, &imdb).await;

@@ -33,7 +33,7 @@ use crate::{
     metrics::Metrics,
     protocol::config::{ApiKey, UserConfig},
     settings::{self, Settings},
-    sources::limits::ClientLimits,
+    sources::{daily_share::DailyShare, limits::ClientLimits},
     upstream::{allowance::Allowance, pace::Pacer},
 };
 use budget::WatchmodeBudget;
@@ -84,6 +84,8 @@ struct Inner {
     watchmode: Watchmode,
     watchmode_key: Option<SecretString>,
     budget: WatchmodeBudget,
+    /// Each client's share of the server key's Watchmode calls a day.
+    watchmode_share: DailyShare,
     families: Families,
     limits: ClientLimits,
     /// `IMDB_ID_MAX`: ids above it are made up, as for the sources.
@@ -139,7 +141,17 @@ impl Discovery {
                 discovery.watchmode_url.clone(),
             ),
             watchmode_key: discovery.watchmode_key.clone(),
-            budget: WatchmodeBudget::new(cache, discovery.watchmode_monthly_budget, metrics),
+            budget: WatchmodeBudget::new(
+                cache,
+                discovery.watchmode_monthly_budget,
+                metrics.clone(),
+            ),
+            watchmode_share: DailyShare::new(
+                "watchmode",
+                discovery.watchmode_client_daily_share,
+                cache,
+                metrics,
+            ),
             families: Families::new(cache, &discovery.ttls, &settings.cache),
             limits,
             imdb_id_max: settings.upstreams.imdb_id_max,

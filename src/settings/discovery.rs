@@ -17,6 +17,8 @@ pub struct Discovery {
     pub trakt_url: Url,
     pub watchmode_url: Url,
     pub watchmode_monthly_budget: u64,
+    /// Of the server key's calls, those one client may cause per UTC day.
+    pub watchmode_client_daily_share: u64,
     /// Upper-case ISO 3166-1.
     pub default_region: String,
     pub ttls: DiscoveryTtls,
@@ -56,6 +58,7 @@ impl Discovery {
             trakt_url: env.trakt_url.clone(),
             watchmode_url: env.watchmode_url.clone(),
             watchmode_monthly_budget: env.watchmode_monthly_budget,
+            watchmode_client_daily_share: env.watchmode_client_daily_share,
             default_region: env.default_region.trim().to_ascii_uppercase(),
             ttls: DiscoveryTtls {
                 tmdb_lists: secs(env.cache_tmdb_trending_ttl_secs),

@@ -162,6 +162,9 @@ pub(super) struct Env {
     pub watchmode_url: Url,
     /// `WATCHMODE_MONTHLY_BUDGET`: Watchmode calls per calendar month, all instances together.
     pub watchmode_monthly_budget: u64,
+    /// `WATCHMODE_CLIENT_DAILY_SHARE`: the server key's Watchmode calls one client may cause per
+    /// UTC day; 0 for no daily bound.
+    pub watchmode_client_daily_share: u64,
     /// `DEFAULT_REGION`: the region (ISO 3166-1) of users whose config names none.
     pub default_region: String,
     /// `CACHE_TMDB_TRENDING_TTL_SECS`: freshness of a TMDB list page (trending, discover).
@@ -256,6 +259,7 @@ impl Default for Env {
             trakt_url: url("https://api.trakt.tv"),
             watchmode_url: url("https://api.watchmode.com"),
             watchmode_monthly_budget: 1000,
+            watchmode_client_daily_share: 10,
             default_region: "US".to_owned(),
             cache_tmdb_trending_ttl_secs: 3 * 3600,
             cache_trakt_trending_ttl_secs: 3600,

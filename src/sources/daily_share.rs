@@ -3,7 +3,8 @@
 //! a minute, 4,500 calls last two and a half hours, and then Torrentio is gone for everyone
 //! until UTC midnight. So each client (an IPv4 address or an IPv6 /64, see
 //! [`ClientKey`]) may also spend at most `TORRENTIO_CLIENT_DAILY_SHARE` Torrentio calls a UTC
-//! day — enough for a household's evening of new titles, a small part of the quota.
+//! day — enough for a household's evening of new titles, a small part of the quota. Watchmode's
+//! daily allowance is shared the same way (`WATCHMODE_CLIENT_DAILY_SHARE`).
 //!
 //! Counted on Redis across instances when there is one (the key holds the client's keyed
 //! digest, never its address, and lasts a day), in process otherwise. Ferrio's own background

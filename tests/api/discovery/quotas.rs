@@ -194,3 +194,47 @@ async fn instances_sharing_redis_share_watchmodes_budget() {
     assert!(other.contains("themoviedb.org"), "{other}");
     assert_eq!(first.fakes.watchmode.calls(), 1);
 }
+
+/// The first row's link of `id` asked from `client`.
+async fn first_link_from(app: &TestApp, client: &str, config: &str, id: &str) -> String {
+    let body: Value = app
+        .client
+        .get(format!("{}/{config}/stream/movie/{id}.json", app.address))
+        .header("Fly-Client-IP", client)
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    body["streams"][0]["externalUrl"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn one_client_spends_its_daily_share_of_watchmode_not_everyones() {
+    let app = discovery_app(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "Fly-Client-IP".into());
+        env.insert("WATCHMODE_CLIENT_DAILY_SHARE".into(), "1".into());
+    })
+    .await;
+    let mine = config(r#""myServices":[8]"#);
+    let deep = first_link_from(&app, "81.2.69.70", &mine, fixtures::MOVIE_ID).await;
+    assert!(deep.starts_with("https://www.netflix.com/"), "{deep}");
+    let held = first_link_from(&app, "81.2.69.70", &mine, fixtures::INCEPTION_ID).await;
+    assert!(held.contains("themoviedb.org/movie/27205/watch"), "{held}");
+    assert_eq!(app.fakes.watchmode.calls(), 1, "the client's share was one");
+    first_link_from(&app, "81.2.69.71", &mine, fixtures::INCEPTION_ID).await;
+    assert_eq!(
+        app.fakes.watchmode.calls(),
+        2,
+        "another client still reaches Watchmode"
+    );
+    let metrics = app.metrics().await.text().await.expect("metrics");
+    assert!(
+        metrics.contains(r#"ferrio_refusals_total{reason="watchmode_client_daily"} 1"#),
+        "{metrics}"
+    );
+}
