@@ -8,9 +8,9 @@
 //!
 //! 1. **Foundation** — [`settings`] (one typed, grouped struct from the environment),
 //!    [`telemetry`], [`metrics`], [`error`] (the JSON error shape), [`clock`] (shared with the
-//!    other instances through Redis's), the viewer's
-//!    [`client_address`], the [`keyed_hash`] behind every key made from something personal, and [`protocol`]: Stremio's wire types and the user's config, with no
-//!    web framework and no upstream in it.
+//!    other instances through Redis's), the viewer's [`client_address`], the [`keyed_hash`]
+//!    behind every key made from something personal, and [`protocol`]: Stremio's wire types
+//!    and the user's config, with no web framework and no upstream in it.
 //! 2. **Upstream plumbing** — [`upstream`]: the pooled HTTP client, URL joining, token
 //!    buckets for shared budgets, the circuit breaker and its call guard, `Retry-After`,
 //!    lenient list parsing, per-call metrics.

@@ -56,9 +56,10 @@ pub async fn stream(
         base_url: &base_url,
         config_segment: segment,
     };
-    let client = request_client(&request, &state);
     // Boxed: the pipeline's future is large, and moving it around costs every request.
     let render = Box::pin(async {
+        // Keyed here, on a miss: an answer rendered seconds ago charges no one.
+        let client = request_client(&request, &state);
         let listing: Listing = match &video {
             Some(video) => state.pipeline.list(video, &config, links, client).await,
             None => {

@@ -67,14 +67,14 @@ async fn catalog_searches_are_charged_to_the_client_that_asks() {
     })
     .await;
     let search = |client: &'static str, term: String| {
-        let request = app
-            .client
-            .get(format!(
-                "{}/catalog/movie/yts-search/search={term}.json",
-                app.address
-            ))
-            .header("Fly-Client-IP", client);
-        async move { request.send().await.expect("answered") }
+        let app = &app;
+        async move {
+            app.get_from(
+                &format!("/catalog/movie/yts-search/search={term}.json"),
+                client,
+            )
+            .await
+        }
     };
     for n in 0..10 {
         let response = search("81.2.69.210", format!("term{n}")).await;
@@ -152,12 +152,8 @@ async fn with_daily_share(
 /// A stream list of `id` asked from `client`.
 async fn list_from(app: &crate::common::TestApp, client: &str, id: &str) -> Value {
     let response = app
-        .client
-        .get(format!("{}/stream/movie/{id}.json", app.address))
-        .header("Fly-Client-IP", client)
-        .send()
-        .await
-        .expect("answered");
+        .get_from(&format!("/stream/movie/{id}.json"), client)
+        .await;
     assert_eq!(response.status().as_u16(), 200, "never an error");
     response.json().await.expect("JSON")
 }

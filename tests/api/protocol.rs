@@ -468,11 +468,8 @@ async fn a_client_spends_its_own_allowance_of_source_calls() {
     })
     .await;
     let from = |client: &'static str, path: String| {
-        let request = app
-            .client
-            .get(format!("{}{path}", app.address))
-            .header("Fly-Client-IP", client);
-        async move { request.send().await.expect("answered") }
+        let app = &app;
+        async move { app.get_from(&path, client).await }
     };
     let fakes = &app.fakes;
     let calls = || fakes.dmm.search_calls() + fakes.yts.calls() + fakes.torrentio.stream_calls();

@@ -31,6 +31,17 @@ impl TestApp {
             .expect("request reaches the app")
     }
 
+    /// GET a path as the client at `address`, through the `Fly-Client-IP` header the tests
+    /// name as `CLIENT_IP_HEADER`.
+    pub async fn get_from(&self, path: &str, address: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header("Fly-Client-IP", address)
+            .send()
+            .await
+            .expect("request reaches the app")
+    }
+
     /// GET a path and parse the JSON body, asserting the status.
     pub async fn get_json(&self, path: &str, status: u16) -> serde_json::Value {
         let response = self.get(path).await;

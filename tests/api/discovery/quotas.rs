@@ -9,12 +9,18 @@ use ferrio_fakes::{Mode, fixtures};
 use serde_json::Value;
 
 async fn first_link(app: &TestApp, config: &str, id: &str) -> String {
-    let body: Value = app
-        .stream(Some(config), "movie", id)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    first_row_link(app.stream(Some(config), "movie", id).await).await
+}
+
+/// [`first_link`] asked from `client`.
+async fn first_link_from(app: &TestApp, client: &str, config: &str, id: &str) -> String {
+    let path = format!("/{config}/stream/movie/{id}.json");
+    first_row_link(app.get_from(&path, client).await).await
+}
+
+/// The link of a stream list's first row.
+async fn first_row_link(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.expect("JSON");
     body["streams"][0]["externalUrl"]
         .as_str()
         .unwrap_or_default()
@@ -193,24 +199,6 @@ async fn instances_sharing_redis_share_watchmodes_budget() {
     let other = first_link(&second, &mine, fixtures::INCEPTION_ID).await;
     assert!(other.contains("themoviedb.org"), "{other}");
     assert_eq!(first.fakes.watchmode.calls(), 1);
-}
-
-/// The first row's link of `id` asked from `client`.
-async fn first_link_from(app: &TestApp, client: &str, config: &str, id: &str) -> String {
-    let body: Value = app
-        .client
-        .get(format!("{}/{config}/stream/movie/{id}.json", app.address))
-        .header("Fly-Client-IP", client)
-        .send()
-        .await
-        .expect("answered")
-        .json()
-        .await
-        .expect("JSON");
-    body["streams"][0]["externalUrl"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test]

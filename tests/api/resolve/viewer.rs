@@ -20,13 +20,7 @@ async fn behind_fly() -> TestApp {
 }
 
 async fn tap_from(app: &TestApp, path: &str, address: &str) -> String {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("Fly-Client-IP", address)
-        .send()
-        .await
-        .expect("request reaches the app");
+    let response = app.get_from(path, address).await;
     assert_eq!(response.status().as_u16(), 302, "GET {path}");
     response.headers()["location"]
         .to_str()
