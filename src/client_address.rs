@@ -62,7 +62,7 @@ impl fmt::Debug for ClientAddress {
 /// A client is an IPv4 address, or an IPv6 /64: one subscriber is handed a whole /64 and can
 /// pick any address in it, so keying the full address would give them 2^64 allowances. An
 /// IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) is that IPv4 address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClientKey(u64);
 
 impl ClientKey {

@@ -9,7 +9,7 @@ use super::{
     error::Failure,
     model::{Access, Kind, Offer, Providers, Source},
 };
-use crate::protocol::request::ImdbId;
+use crate::{protocol::request::ImdbId, sources::witness::Known};
 use secrecy::ExposeSecret;
 
 /// One service that offers the title.
@@ -58,7 +58,11 @@ impl Discovery {
             return None;
         }
         let imdb = imdb.as_str();
-        let tmdb = self.tmdb_id(inner, kind, imdb, asker).await?;
+        let tmdb = self
+            .tmdb_id(inner, kind, imdb, asker)
+            .await
+            .ok()
+            .flatten()?;
         let providers = self.title_providers(inner, kind, tmdb, asker).await?;
         let region = providers.regions.get(&asker.region)?;
         let sources = self.sources(inner, imdb, asker).await.unwrap_or_default();
@@ -101,19 +105,39 @@ impl Discovery {
         Some(answer)
     }
 
-    /// The TMDB id of an IMDb id (cached 30 days). The id is the client's choice, so a cold
-    /// lookup is charged to it.
-    async fn tmdb_id(&self, inner: &Inner, kind: Kind, imdb: &str, asker: &Asker) -> Option<u32> {
+    /// Whether TMDB knows `imdb` as a `kind`: the witness the sources ask before they spend a
+    /// shared budget on a client's title ([`crate::sources::witness`]). The same lookup, and
+    /// cache entry, as the where-to-watch rows'.
+    pub async fn knows(&self, kind: Kind, imdb: &ImdbId, asker: &Asker) -> Known {
+        let Some(inner) = self.inner() else {
+            return Known::CannotSay;
+        };
+        if imdb.number() > inner.imdb_id_max {
+            return Known::No;
+        }
+        match self.tmdb_id(inner, kind, imdb.as_str(), asker).await {
+            Ok(Some(_)) => Known::Yes,
+            Ok(None) => Known::No,
+            Err(_) => Known::CannotSay,
+        }
+    }
+
+    /// The TMDB id of an IMDb id (cached 30 days), `None` when TMDB has none. The id is the
+    /// client's choice, so a cold lookup is charged to it.
+    async fn tmdb_id(
+        &self,
+        inner: &Inner,
+        kind: Kind,
+        imdb: &str,
+        asker: &Asker,
+    ) -> Result<Option<u32>, Failure> {
         let (tmdb, auth, owned) = (inner.tmdb.clone(), inner.auth(asker), imdb.to_owned());
         let fetch = move || {
             let (tmdb, auth, imdb) = (tmdb.clone(), auth.clone(), owned.clone());
             async move { tmdb.find(&auth, kind, &imdb).await }
         };
         let key = format!("{}:{imdb}", kind.tmdb());
-        charged(inner, &inner.families.tmdb_ids, &key, asker, fetch)
-            .await
-            .ok()
-            .flatten()
+        charged(inner, &inner.families.tmdb_ids, &key, asker, fetch).await
     }
 
     /// A title's watch providers in every region (cached `CACHE_TMDB_PROVIDERS_TTL_SECS`).

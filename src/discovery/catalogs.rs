@@ -136,22 +136,35 @@ impl Discovery {
             .collect())
     }
 
-    /// The user's services the catalog shows: all of them, or the one a `genre` names.
+    /// The user's services the catalog shows: all of them, or the one a `genre` names. Only
+    /// ids the region's list has count, in one order whatever the config's: the providers key
+    /// a cold list and its cache entries, so made-up ids or another order of the same ids must
+    /// not make a new one. While the region's list cannot be read, the config's ids (sorted,
+    /// distinct, at most `MAX_SERVICES`) stand: a failed lookup does not empty the user's
+    /// services.
     async fn chosen_services(
         &self,
         kind: Kind,
         genre: Option<&str>,
         asker: &Asker,
     ) -> Result<Vec<u32>, UnknownGenre> {
-        let Some(name) = genre else {
-            return Ok(asker.services.clone());
+        let listed = self.services(kind, &asker.region, asker).await;
+        let mine = listed.iter().filter(|s| asker.services.contains(&s.id));
+        let chosen: Vec<u32> = match genre {
+            None if listed.is_empty() => return Ok(asker.services.clone()),
+            None => mine.map(|s| s.id).collect(),
+            Some(name) => mine
+                .filter(|s| s.name == name)
+                .map(|s| s.id)
+                .take(1)
+                .collect(),
         };
-        let services = self.services(kind, &asker.region, asker).await;
-        services
-            .iter()
-            .find(|s| s.name == name && asker.services.contains(&s.id))
-            .map(|s| vec![s.id])
-            .ok_or(UnknownGenre)
+        if genre.is_some() && chosen.is_empty() {
+            return Err(UnknownGenre);
+        }
+        let mut chosen = chosen;
+        chosen.sort_unstable();
+        Ok(chosen)
     }
 
     /// Each item with its digital release date in the asker's region (cached).

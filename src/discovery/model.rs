@@ -1,6 +1,7 @@
 //! What Ferrio keeps of the discovery upstreams' answers: small, serialisable, and the same
 //! whichever list or service it came from.
 
+use crate::protocol::request::VideoId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -12,6 +13,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What a video belongs to: a movie, or (for an episode) a show.
+    pub fn of(video: &VideoId) -> Self {
+        match video {
+            VideoId::Movie(_) => Self::Movie,
+            VideoId::Episode { .. } => Self::Series,
+        }
+    }
+
     /// TMDB's path word.
     pub fn tmdb(self) -> &'static str {
         match self {

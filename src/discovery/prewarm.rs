@@ -13,7 +13,11 @@ use crate::{
         config::{SourceId, UserConfig},
         request::{ImdbId, VideoId},
     },
-    sources::{Sources, limits::Asker as SourceAsker},
+    sources::{
+        Sources,
+        limits::Asker as SourceAsker,
+        witness::{Known, Witness},
+    },
 };
 use std::time::Duration;
 
@@ -84,10 +88,17 @@ impl Prewarm {
             client: ClientKey::BACKGROUND,
             anonymous: false,
         };
+        // TMDB listed them: they are real.
+        let trending = Witness::says(Known::Yes);
         let mut warmed = 0;
         for imdb in titles.iter().filter_map(|id| ImdbId::parse(id)) {
             self.sources
-                .gather(&VideoId::Movie(imdb), &sources, background)
+                .gather(
+                    &VideoId::Movie(imdb),
+                    &sources,
+                    background,
+                    trending.clone(),
+                )
                 .await;
             warmed += 1;
         }

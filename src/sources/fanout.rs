@@ -8,10 +8,13 @@ use super::{
     daily_share::DailyShare,
     gathered::Gathered,
     limits::{Asker, ClientLimits},
+    pacer::Searcher,
     quota::DailyQuota,
+    witness::{Corroboration, Evidence, Witness},
 };
 use crate::{
     cache::Cache,
+    client_address::ClientKey,
     metrics::Metrics,
     protocol::{
         config::SourceId,
@@ -22,6 +25,7 @@ use crate::{
     upstream::{self, Circuit, UpstreamError, allowance::Allowance},
 };
 use futures::FutureExt;
+use moka::sync::Cache as Moka;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +52,13 @@ struct Inner {
     torrentio_quota: DailyQuota,
     torrentio_share: DailyShare,
     imdb_id_max: u64,
+    /// Clients whose requests found releases lately: real users, whose searches go first.
+    returning: Moka<ClientKey, ()>,
 }
+
+/// Clients remembered as returning, and for how long since their last find.
+const RETURNING_HELD: u64 = 100_000;
+const RETURNING_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 
 impl Sources {
     /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`;
@@ -95,6 +105,10 @@ impl Sources {
                 metrics.clone(),
             ),
             imdb_id_max: upstreams.imdb_id_max,
+            returning: Moka::builder()
+                .max_capacity(RETURNING_HELD)
+                .time_to_idle(RETURNING_FOR)
+                .build(),
             metrics: metrics.clone(),
         };
         Ok(Self {
@@ -104,35 +118,61 @@ impl Sources {
 
     /// Asks one source about one video, through its circuit breaker and charged to `client`'s
     /// allowance ([`ClientLimits`]) and, for Torrentio, to the client's share of the day
-    /// ([`DailyShare`]) and the day's quota ([`DailyQuota`]); a
-    /// call past either is answered [`SourceError::Throttled`], which is not cached. This is
-    /// the unit a cache wraps: its answer does not depend on the user's config.
+    /// ([`DailyShare`]) and the day's quota ([`DailyQuota`]); a call past either — or, from a
+    /// client without standing, a Torrentio call about a title nothing else knows — is
+    /// answered [`SourceError::Throttled`], which is not cached. DMM serves searches by
+    /// standing ([`Searcher`]). This is the unit a cache wraps: its answer does not depend on
+    /// the user's config.
     async fn fetch(
         &self,
         source: SourceId,
         video: &VideoId,
         asker: Asker,
+        evidence: &Evidence,
     ) -> Result<SourceAnswer, SourceError> {
         let inner = &self.inner;
-        let call = match (source, video) {
-            (SourceId::Dmm, _) => inner.dmm.search(video).boxed(),
-            (SourceId::Yts, VideoId::Movie(imdb)) => inner.yts.streams(imdb).boxed(),
+        if let (SourceId::Yts, VideoId::Episode { .. }) = (source, video) {
             // YTS has movies only: nothing to ask.
-            (SourceId::Yts, VideoId::Episode { .. }) => return Ok(SourceAnswer::default()),
-            (SourceId::Torrentio, _) => inner.torrentio.streams(video).boxed(),
-        };
+            return Ok(SourceAnswer::default());
+        }
         // Held while the call runs: a DMM search counts as pending until it ends.
         let _allowed = inner
             .limits
             .allow(asker.client, source)
             .ok_or(SourceError::Throttled)?;
-        // The client's share of the day first: a call it may not make spends no quota.
-        if source == SourceId::Torrentio
-            && !(inner.torrentio_share.take(asker.client).await
-                && inner.torrentio_quota.spend(asker.anonymous).await)
-        {
-            return Err(SourceError::Throttled);
-        }
+        let proven = self.is_proven(asker);
+        let call = match (source, video) {
+            (SourceId::Dmm, _) => {
+                let standing = evidence.standing(proven).await;
+                let searcher = Searcher {
+                    client: asker.client,
+                    standing,
+                };
+                inner.dmm.search(video, searcher).boxed()
+            }
+            (SourceId::Yts, _) => inner.yts.streams(video.imdb()).boxed(),
+            (SourceId::Torrentio, _) => {
+                // The client pays its allowance for the ask, the shared quota only once the
+                // title is known to be real.
+                let patience = inner.deadline;
+                if !proven
+                    && !evidence
+                        .corroboration
+                        .vouches(&evidence.witness, patience)
+                        .await
+                {
+                    inner.metrics.refusal("torrentio_unknown_title");
+                    return Err(SourceError::Throttled);
+                }
+                // The client's share of the day first: a call it may not make spends no quota.
+                if !(inner.torrentio_share.take(asker.client).await
+                    && inner.torrentio_quota.spend(asker.anonymous).await)
+                {
+                    return Err(SourceError::Throttled);
+                }
+                inner.torrentio.streams(video).boxed()
+            }
+        };
         let answer = inner
             .circuit(source)
             .call(|| SourceError::CircuitOpen, call)
@@ -140,19 +180,28 @@ impl Sources {
         Ok(read_names(answer, &inner.metrics).await)
     }
 
+    /// A subscriber's request, Ferrio's own, or one from a client whose requests found
+    /// releases before: one that can only be a real user's.
+    fn is_proven(&self, asker: Asker) -> bool {
+        !asker.anonymous
+            || asker.client == ClientKey::BACKGROUND
+            || self.inner.returning.contains_key(&asker.client)
+    }
+
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
     /// the cache calls once for all concurrent requests, and runs to its end even when this
     /// request has stopped waiting, so a late answer is stored for the next one.
-    pub async fn fetch_cached(
+    async fn fetch_cached(
         &self,
         source: SourceId,
         video: &VideoId,
         asker: Asker,
+        evidence: Evidence,
     ) -> Result<SourceAnswer, SourceError> {
         let (sources, owned) = (self.clone(), video.clone());
         let fetch = move || {
-            let (sources, video) = (sources.clone(), owned.clone());
-            async move { sources.fetch(source, &video, asker).await }
+            let (sources, video, evidence) = (sources.clone(), owned.clone(), evidence.clone());
+            async move { sources.fetch(source, &video, asker, &evidence).await }
         };
         self.inner.cache.get_or_fetch(source, video, fetch).await
     }
@@ -163,23 +212,41 @@ impl Sources {
     /// still be stored by a cache. A failing source is left out, never an error.
     ///
     /// An id beyond any IMDb id issued so far (`IMDB_ID_MAX`) is answered empty at once: no
-    /// source knows it, and asking them would only spend their budgets.
+    /// source knows it, and asking them would only spend their budgets. Below it, `witness`
+    /// says whether the title is real ([`super::witness`]).
     pub async fn gather(
         &self,
         video: &VideoId,
         enabled: &BTreeSet<SourceId>,
         asker: Asker,
+        witness: Witness,
     ) -> Gathered {
         if video.imdb().number() > self.inner.imdb_id_max {
             self.inner.metrics.refusal("imdb_frontier");
             return Gathered::default();
         }
         let deadline = Instant::now() + self.inner.deadline;
+        let others = enabled
+            .iter()
+            .filter(|&&s| s != SourceId::Torrentio)
+            .count();
+        let (corroboration, teller) = Corroboration::new(others);
+        let evidence = Evidence {
+            witness,
+            corroboration,
+        };
         let tasks = enabled.iter().map(|&source| {
             let (sources, video) = (self.clone(), video.clone());
+            let (evidence, teller) = (evidence.clone(), teller.clone_voice());
             // The task carries the request's span, so a source's log lines name the request
             // that caused them.
-            let fetch = async move { sources.fetch_cached(source, &video, asker).await };
+            let fetch = async move {
+                let answer = sources.fetch_cached(source, &video, asker, evidence).await;
+                if source != SourceId::Torrentio {
+                    teller.tell(answer.as_ref().is_ok_and(|a| !a.candidates.is_empty()));
+                }
+                answer
+            };
             let task = tokio::spawn(fetch.in_current_span());
             async move { (source, tokio::time::timeout_at(deadline, task).await) }
         });
@@ -199,6 +266,9 @@ impl Sources {
             report.push(format!("{}={status}", source.as_str()));
         }
         tracing::debug!(video = %video, sources = %report.join(" "), "sources asked");
+        if !gathered.is_empty() && asker.client != ClientKey::BACKGROUND {
+            self.inner.returning.insert(asker.client, ());
+        }
         gathered
     }
 }

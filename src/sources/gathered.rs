@@ -19,6 +19,13 @@ impl Gathered {
         self.answers.push((source, candidates));
     }
 
+    /// No source answered with a release.
+    pub fn is_empty(&self) -> bool {
+        self.answers
+            .iter()
+            .all(|(_, candidates)| candidates.is_empty())
+    }
+
     /// Identifies these very answers: the same fingerprint means the same cached versions (the
     /// cache hands out one decoded copy per stored version), so whatever was derived from them
     /// — the merge, the releases' facts — can be reused as it is.

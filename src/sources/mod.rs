@@ -19,6 +19,7 @@ mod pacer;
 pub mod quota;
 mod torrentio;
 mod ttls;
+pub mod witness;
 mod yts;
 pub use yts::TRACKERS as PUBLIC_TRACKERS;
 
@@ -28,6 +29,7 @@ pub use dmm::DmmClient;
 pub use error::SourceError;
 pub use fanout::Sources;
 pub use http::SourceHttp;
+pub use pacer::{Searcher, Standing};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 pub use torrentio::TorrentioClient;

@@ -19,7 +19,7 @@ use crate::{
         mark::{MarkRequest, Marked},
         realdebrid::RdError,
     },
-    discovery::Discovery,
+    discovery::{Discovery, model::Kind},
     protocol::{
         config::{DebridToken, UserConfig},
         request::VideoId,
@@ -27,7 +27,7 @@ use crate::{
     },
     ranking::{self, Floor, Ranked, Release},
     sources::Sources,
-    sources::limits::Asker,
+    sources::{limits::Asker, witness::Witness},
 };
 pub use library::LibraryError;
 use prepared::Prepared;
@@ -100,9 +100,20 @@ impl Pipeline {
             client,
             anonymous: !subscriber,
         };
-        let gathered = self.sources.gather(video, &config.sources, asker).await;
+        let witness = self.witness(video, config, client);
+        let gathered = self
+            .sources
+            .gather(video, &config.sources, asker, witness)
+            .await;
         let prepared = self.prepared.of(video, &config.sources, &gathered);
         ranking::rank(&prepared, video, config)
+    }
+
+    /// Whether TMDB knows the video's title, asked only if a source needs to know.
+    fn witness(&self, video: &VideoId, config: &UserConfig, client: ClientKey) -> Witness {
+        let (discovery, imdb) = (self.discovery.clone(), video.imdb().clone());
+        let (kind, asker) = (Kind::of(video), discovery.asker(config, client));
+        Witness::new(async move { discovery.knows(kind, &imdb, &asker).await })
     }
 
     /// The stream list, with the where-to-watch rows around it when the user wants them (asked

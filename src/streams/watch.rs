@@ -33,12 +33,10 @@ impl Pipeline {
         if choice == Rows::Off || nothing_to_show || !self.discovery.enabled() {
             return None;
         }
-        let (kind, imdb) = match video {
-            VideoId::Movie(imdb) => (Kind::Movie, imdb),
-            VideoId::Episode { show, .. } => (Kind::Series, show),
-        };
         let asker = self.discovery.asker(config, client);
-        let rows = self.discovery.where_to_watch(kind, imdb, &asker);
+        let rows = self
+            .discovery
+            .where_to_watch(Kind::of(video), video.imdb(), &asker);
         // A cold title costs a few calls; the list does not wait longer than this for them
         // (the calls finish in the background and the next list has the rows).
         tokio::time::timeout(ROWS_DEADLINE, rows)

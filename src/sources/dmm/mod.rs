@@ -10,7 +10,7 @@
 
 mod challenge;
 
-use super::pacer::Pacer;
+use super::pacer::{Pacer, Searcher};
 use super::{Candidate, SourceAnswer, SourceError, SourceHttp, endpoint::SourceEndpoint};
 use crate::cache::Cache;
 use crate::protocol::{
@@ -98,18 +98,22 @@ impl DmmClient {
 
     /// What DMM knows about a movie, or about the whole season of an episode (packs and single
     /// episodes alike; matching the episode is the ranking's job). A refused token is replaced
-    /// once and the search retried.
-    pub async fn search(&self, video: &VideoId) -> Result<SourceAnswer, SourceError> {
+    /// once and the search retried. The search waits for its slot in DMM's pace as `searcher`.
+    pub async fn search(
+        &self,
+        video: &VideoId,
+        searcher: Searcher,
+    ) -> Result<SourceAnswer, SourceError> {
         if is_canary(video) {
             return Ok(SourceAnswer::default());
         }
         self.upstream.check()?;
         let challenge = self.challenge().await?;
-        match self.search_with(video, &challenge).await {
+        match self.search_with(video, &challenge, searcher).await {
             Err(SourceError::Unauthorized) => {
                 self.challenges.invalidate(&challenge).await;
                 let challenge = self.challenge().await?;
-                self.search_with(video, &challenge).await
+                self.search_with(video, &challenge, searcher).await
             }
             other => other,
         }
@@ -174,9 +178,12 @@ impl DmmClient {
         &self,
         video: &VideoId,
         challenge: &Challenge,
+        searcher: Searcher,
     ) -> Result<SourceAnswer, SourceError> {
         self.upstream.check()?;
-        self.pacer.wait_turn().await?;
+        self.pacer
+            .wait_turn(searcher.client, searcher.standing)
+            .await?;
         let call = self.request(video, challenge);
         self.upstream
             .observed("dmm", call, SourceAnswer::outcome)

@@ -167,3 +167,23 @@ async fn the_manifest_declares_the_catalogs_only_with_a_tmdb_key() {
     assert_eq!(page.status().as_u16(), 404);
     assert_eq!(plain.fakes.tmdb.calls(), 0);
 }
+
+#[tokio::test]
+async fn every_order_of_the_same_services_is_one_list_and_made_up_ids_key_nothing() {
+    let app = discovery_app(|_| {}).await;
+    let first = config(r#""region":"GB","myServices":[8,337]"#);
+    let items = ids(&metas(&app, &first, "movie", "on-my-services", None).await);
+    assert!(!items.is_empty());
+    let discovered = app.fakes.tmdb.calls_to("discover");
+    assert!(discovered > 0);
+    for services in ["[337,8]", "[337,8,999999]", "[999998,8,337,999999]"] {
+        let other = config(&format!(r#""region":"GB","myServices":{services}"#));
+        let same = ids(&metas(&app, &other, "movie", "on-my-services", None).await);
+        assert_eq!(same, items, "{services}");
+    }
+    assert_eq!(
+        app.fakes.tmdb.calls_to("discover"),
+        discovered,
+        "the same cached list: no new discover call"
+    );
+}

@@ -5,6 +5,7 @@ mod catalogs;
 mod prewarm;
 mod quotas;
 mod rows;
+mod witness;
 
 use crate::common::{TestApp, spawn_app_on};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

@@ -68,7 +68,9 @@ async fn off_shows_no_row_and_asks_nobody() {
     let list = streams(&app, &off, "movie", fixtures::MOVIE_ID).await;
     assert!(list.iter().all(|s| external(s).is_none()));
     assert_eq!(app.fakes.watchmode.calls(), 0);
-    assert_eq!(app.fakes.tmdb.calls(), 0);
+    // Only whether the title exists, which an anonymous request's Torrentio call waits for.
+    assert_eq!(app.fakes.tmdb.calls_to("find"), 1);
+    assert_eq!(app.fakes.tmdb.calls(), 1, "no provider lookup");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use super::support::{TIMEOUT, dmm_client, episode, http, movie, upstream_calls, url};
 use ferrio::protocol::config::SourceId;
-use ferrio::sources::{DmmClient, SourceError};
+use ferrio::sources::{DmmClient, Searcher, SourceError};
 use ferrio_fakes::DmmFake;
 use ferrio_fakes::fixtures::*;
 use std::time::{Duration, Instant};
@@ -17,7 +17,10 @@ async fn dmm(interval: Duration) -> (DmmFake, DmmClient, ferrio::metrics::Metric
 #[tokio::test]
 async fn a_movie_search_lists_what_dmm_found() {
     let (fake, client, metrics) = dmm(Duration::ZERO).await;
-    let answer = client.search(&movie(MOVIE_ID)).await.expect("answer");
+    let answer = client
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
+        .await
+        .expect("answer");
     assert!(!answer.pending);
     let shared = answer
         .candidates
@@ -40,7 +43,10 @@ async fn a_movie_search_lists_what_dmm_found() {
 #[tokio::test]
 async fn an_episode_searches_its_season() {
     let (fake, client, _) = dmm(Duration::ZERO).await;
-    let answer = client.search(&episode(EPISODE_ID)).await.expect("answer");
+    let answer = client
+        .search(&episode(EPISODE_ID), Searcher::BACKGROUND)
+        .await
+        .expect("answer");
     let hashes: Vec<&str> = answer
         .candidates
         .iter()
@@ -56,7 +62,10 @@ async fn an_episode_searches_its_season() {
 async fn a_title_not_scraped_yet_is_pending_not_an_error() {
     let (fake, client, metrics) = dmm(Duration::ZERO).await;
     for id in [UNKNOWN_MOVIE_ID, PROCESSING_MOVIE_ID] {
-        let answer = client.search(&movie(id)).await.expect("204 is an answer");
+        let answer = client
+            .search(&movie(id), Searcher::BACKGROUND)
+            .await
+            .expect("204 is an answer");
         assert!(answer.candidates.is_empty() && answer.pending, "{id}");
     }
     assert_eq!(fake.search_calls(), 2);
@@ -66,16 +75,19 @@ async fn a_title_not_scraped_yet_is_pending_not_an_error() {
 #[tokio::test]
 async fn the_challenge_is_reused_and_minted_again_once_after_a_403() {
     let (fake, client, _) = dmm(Duration::ZERO).await;
-    client.search(&movie(MOVIE_ID)).await.expect("first search");
     client
-        .search(&episode(EPISODE_ID))
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
+        .await
+        .expect("first search");
+    client
+        .search(&episode(EPISODE_ID), Searcher::BACKGROUND)
         .await
         .expect("second search");
     assert_eq!((fake.challenge_calls(), fake.search_calls()), (1, 2));
 
     fake.expire_tokens();
     let answer = client
-        .search(&movie(MOVIE_ID))
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
         .await
         .expect("retried with a new token");
     assert!(!answer.candidates.is_empty());
@@ -87,7 +99,7 @@ async fn the_challenge_is_reused_and_minted_again_once_after_a_403() {
 async fn concurrent_searches_share_one_challenge() {
     let (fake, client, _) = dmm(Duration::ZERO).await;
     let video = movie(MOVIE_ID);
-    let searches = (0..4).map(|_| client.search(&video));
+    let searches = (0..4).map(|_| client.search(&video, Searcher::BACKGROUND));
     for answer in futures::future::join_all(searches).await {
         assert!(answer.is_ok(), "{answer:?}");
     }
@@ -101,10 +113,13 @@ async fn searches_are_paced_so_dmm_never_rate_limits_us() {
     // The fake refuses a second search within 250 ms of the first.
     fake.set_ip_rate_limit(Some(Duration::from_millis(250)));
     let started = Instant::now();
-    client.search(&movie(MOVIE_ID)).await.expect("first search");
+    client
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
+        .await
+        .expect("first search");
     let first_done = started.elapsed();
     client
-        .search(&movie(MOVIE_ID))
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
         .await
         .expect("second search, paced");
     assert!(
@@ -118,10 +133,10 @@ async fn searches_are_paced_so_dmm_never_rate_limits_us() {
     let (unpaced_fake, unpaced, _) = dmm(Duration::ZERO).await;
     unpaced_fake.set_ip_rate_limit(Some(Duration::from_millis(250)));
     unpaced
-        .search(&movie(MOVIE_ID))
+        .search(&movie(MOVIE_ID), Searcher::BACKGROUND)
         .await
         .expect("first search");
-    let refused = unpaced.search(&movie(MOVIE_ID)).await;
+    let refused = unpaced.search(&movie(MOVIE_ID), Searcher::BACKGROUND).await;
     assert!(
         matches!(refused, Err(SourceError::RateLimited { .. })),
         "{refused:?}"
@@ -132,7 +147,7 @@ async fn searches_are_paced_so_dmm_never_rate_limits_us() {
 async fn canary_ids_never_reach_dmm() {
     let (fake, client, _) = dmm(Duration::ZERO).await;
     let answer = client
-        .search(&movie("tt900000001"))
+        .search(&movie("tt900000001"), Searcher::BACKGROUND)
         .await
         .expect("answered locally");
     assert!(answer.candidates.is_empty());

@@ -3,7 +3,7 @@
 use ferrio::metrics::Metrics;
 use ferrio::protocol::request::{ImdbId, VideoId};
 use ferrio::sources::{
-    DmmClient, SourceAnswer, SourceError, SourceHttp, TorrentioClient, YtsClient,
+    DmmClient, Searcher, SourceAnswer, SourceError, SourceHttp, TorrentioClient, YtsClient,
 };
 use ferrio_fakes::{DmmFake, Mode, TorrentioFake, YtsFake, fixtures::MOVIE_ID};
 use std::time::Duration;
@@ -63,7 +63,7 @@ pub fn upstream_calls(metrics: &Metrics, source: &str, outcome: &str) -> u64 {
 
 /// The three kinds of client, each with its fake, asked about the standard movie.
 pub enum Subject {
-    Dmm(DmmFake, DmmClient),
+    Dmm(DmmFake, Box<DmmClient>),
     Yts(YtsFake, YtsClient),
     Torrentio(TorrentioFake, TorrentioClient),
 }
@@ -78,7 +78,7 @@ impl Subject {
                 "dmm" => {
                     let fake = DmmFake::start().await;
                     let client = dmm_client(http, url(fake.url()), timeout, Duration::ZERO);
-                    Subject::Dmm(fake, client)
+                    Subject::Dmm(fake, Box::new(client))
                 }
                 "yts" => {
                     let fake = YtsFake::start().await;
@@ -108,7 +108,7 @@ impl Subject {
     pub async fn ask(&self) -> Result<SourceAnswer, SourceError> {
         let video = movie(MOVIE_ID);
         match self {
-            Subject::Dmm(_, client) => client.search(&video).await,
+            Subject::Dmm(_, client) => client.search(&video, Searcher::BACKGROUND).await,
             Subject::Yts(_, client) => client.streams(video.imdb()).await,
             Subject::Torrentio(_, client) => client.streams(&video).await,
         }

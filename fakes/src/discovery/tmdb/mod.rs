@@ -70,6 +70,11 @@ impl TmdbFake {
         lock(&self.inner.keys).insert(key.to_owned());
     }
 
+    /// Requests to one endpoint (`find`, `details`, `discover`, `watch_providers`, …).
+    pub fn calls_to(&self, endpoint: &str) -> usize {
+        self.inner.knobs.calls_to(endpoint)
+    }
+
     crate::common::knob_methods!();
 }
 
