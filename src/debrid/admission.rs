@@ -5,8 +5,11 @@
 //! (`RD_NEW_TOKENS_PER_CLIENT_HOUR`) and everyone's per-minute one (`RD_NEW_TOKENS_PER_MINUTE`,
 //! counted across instances when they share Redis) last. What is counted is distinct tokens,
 //! not requests: an admitted token stays admitted for [`TRIAL`], so a new user's first burst
-//! of requests (Stremio sends several at once) spends one admission. A refused token costs nothing at all
-//! for ten minutes; an accepted one is never held back here. A token that is not admitted is
+//! of requests (Stremio sends several at once) spends one admission. Half of everyone's minute
+//! is kept for clients that have shown they are real users ([`Returning`]): made-up tokens
+//! from many addresses can spend the other half only, and a returning user's new token still
+//! gets in. A refused token costs nothing at all for ten minutes; an accepted one is never
+//! held back here. A token that is not admitted is
 //! treated as Real-Debrid being unavailable: the list still shows, without library evidence,
 //! and a tap plays the "unavailable" video.
 
@@ -17,6 +20,7 @@ use crate::{
     metrics::Metrics,
     protocol::config::DebridToken,
     settings::RealDebrid as RealDebridSettings,
+    sources::returning::Returning,
     upstream::allowance::{Allowance, ClientBuckets, SharedBucket},
 };
 use moka::future::Cache as Moka;
@@ -37,14 +41,56 @@ pub struct Admission {
     /// Keyed token hashes admitted in the last [`TRIAL`].
     on_trial: Moka<String, ()>,
     per_client: ClientBuckets,
-    everyone: SharedBucket,
-    per_minute: u32,
-    cache: Cache,
+    everyone: MinuteCap,
+    /// The part of everyone's minute clients without standing may take.
+    strangers: MinuteCap,
+    returning: Returning,
     metrics: Metrics,
 }
 
+/// A cap on admissions a minute: in this instance, and across instances sharing Redis.
+#[derive(Clone)]
+struct MinuteCap {
+    name: &'static str,
+    per_minute: u32,
+    bucket: SharedBucket,
+    cache: Cache,
+}
+
+impl MinuteCap {
+    fn new(name: &'static str, per_minute: u32, cache: &Cache) -> Self {
+        Self {
+            name,
+            per_minute,
+            bucket: SharedBucket::new(Allowance::per(per_minute, MINUTE)),
+            cache: cache.clone(),
+        }
+    }
+
+    async fn take(&self) -> bool {
+        self.bucket.take() && self.within_shared_minute().await
+    }
+
+    /// Whether this minute's count across instances is within the cap; true without Redis
+    /// (each instance's own bucket is then the cap).
+    async fn within_shared_minute(&self) -> bool {
+        let minute = crate::clock::now_ms() / crate::clock::millis(MINUTE);
+        let count = self
+            .cache
+            .count_shared(self.name, &minute.to_string(), MINUTE)
+            .await;
+        count.is_none_or(|count| count <= u64::from(self.per_minute))
+    }
+}
+
 impl Admission {
-    pub fn new(settings: &RealDebridSettings, cache: &Cache, metrics: Metrics) -> Self {
+    pub fn new(
+        settings: &RealDebridSettings,
+        cache: &Cache,
+        returning: Returning,
+        metrics: Metrics,
+    ) -> Self {
+        let per_minute = settings.new_tokens_per_minute;
         Self {
             on_trial: Moka::builder()
                 .max_capacity(TRIALS_HELD)
@@ -54,9 +100,13 @@ impl Admission {
                 settings.new_tokens_per_client_hour,
                 HOUR,
             )),
-            everyone: SharedBucket::new(Allowance::per(settings.new_tokens_per_minute, MINUTE)),
-            per_minute: settings.new_tokens_per_minute,
-            cache: cache.clone(),
+            everyone: MinuteCap::new("rd_new_tokens", per_minute, cache),
+            strangers: MinuteCap::new(
+                "rd_new_tokens_strangers",
+                per_minute - per_minute / 2,
+                cache,
+            ),
+            returning,
             metrics,
         }
     }
@@ -86,9 +136,12 @@ impl Admission {
     }
 
     async fn admit_new(&self, client: ClientKey) -> Result<(), RdError> {
+        let stranger = !self.returning.contains(client);
         let refusal = if !self.per_client.take(client) {
             Some("rd_new_token_client")
-        } else if !self.everyone.take() || !self.within_shared_minute().await {
+        } else if stranger && !self.strangers.take().await {
+            Some("rd_new_token_strangers")
+        } else if !self.everyone.take().await {
             Some("rd_new_token_global")
         } else {
             None
@@ -100,17 +153,6 @@ impl Admission {
             }
             None => Ok(()),
         }
-    }
-
-    /// Whether this minute's count across instances is within the cap; true without Redis
-    /// (each instance's own bucket is then the cap).
-    async fn within_shared_minute(&self) -> bool {
-        let minute = crate::clock::now_ms() / crate::clock::millis(MINUTE);
-        let count = self
-            .cache
-            .count_shared("rd_new_tokens", &minute.to_string(), MINUTE)
-            .await;
-        count.is_none_or(|count| count <= u64::from(self.per_minute))
     }
 }
 

@@ -115,9 +115,9 @@ impl Debrid {
             library,
             availability,
             client,
+            admission: Admission::new(&settings.realdebrid, cache, sources.returning(), metrics),
             dmm: DmmSignal::new(sources, cache),
             verdicts,
-            admission: Admission::new(&settings.realdebrid, cache, metrics),
             hasher: cache.token_hasher().clone(),
         }
     }

@@ -10,6 +10,7 @@ use super::{
     limits::{Asker, ClientLimits},
     pacer::Searcher,
     quota::DailyQuota,
+    returning::Returning,
     witness::{Corroboration, Evidence, Witness},
 };
 use crate::{
@@ -25,7 +26,6 @@ use crate::{
     upstream::{self, Circuit, UpstreamError, allowance::Allowance},
 };
 use futures::FutureExt;
-use moka::sync::Cache as Moka;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,12 +53,8 @@ struct Inner {
     torrentio_share: DailyShare,
     imdb_id_max: u64,
     /// Clients whose requests found releases lately: real users, whose searches go first.
-    returning: Moka<ClientKey, ()>,
+    returning: Returning,
 }
-
-/// Clients remembered as returning, and for how long since their last find.
-const RETURNING_HELD: u64 = 100_000;
-const RETURNING_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 
 impl Sources {
     /// Builds the clients on one shared HTTP client, with the URLs and timings of `settings`;
@@ -105,10 +101,7 @@ impl Sources {
                 metrics.clone(),
             ),
             imdb_id_max: upstreams.imdb_id_max,
-            returning: Moka::builder()
-                .max_capacity(RETURNING_HELD)
-                .time_to_idle(RETURNING_FOR)
-                .build(),
+            returning: Returning::default(),
             metrics: metrics.clone(),
         };
         Ok(Self {
@@ -185,7 +178,7 @@ impl Sources {
     fn is_proven(&self, asker: Asker) -> bool {
         !asker.anonymous
             || asker.client == ClientKey::BACKGROUND
-            || self.inner.returning.contains_key(&asker.client)
+            || self.inner.returning.contains(asker.client)
     }
 
     /// One source's answer about one video from the cache, or from [`Sources::fetch`] — which
@@ -266,14 +259,19 @@ impl Sources {
             report.push(format!("{}={status}", source.as_str()));
         }
         tracing::debug!(video = %video, sources = %report.join(" "), "sources asked");
-        if !gathered.is_empty() && asker.client != ClientKey::BACKGROUND {
-            self.inner.returning.insert(asker.client, ());
+        if !gathered.is_empty() {
+            self.inner.returning.found(asker.client);
         }
         gathered
     }
 }
 
 impl Sources {
+    /// The clients whose requests found releases lately, for the other shared budgets.
+    pub fn returning(&self) -> Returning {
+        self.inner.returning.clone()
+    }
+
     /// The per-client allowances, for other callers of the same upstreams (the catalogs).
     pub fn limits(&self) -> ClientLimits {
         self.inner.limits.clone()

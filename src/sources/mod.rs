@@ -17,6 +17,7 @@ mod merge;
 pub mod names;
 mod pacer;
 pub mod quota;
+pub mod returning;
 mod torrentio;
 mod ttls;
 pub mod witness;

@@ -89,25 +89,47 @@ async fn fifty_made_up_tokens_from_one_client_cost_at_most_ten_calls() {
 }
 
 #[tokio::test]
-async fn new_tokens_from_every_client_together_are_capped() {
+async fn new_tokens_from_every_client_together_are_capped_with_half_kept_for_returning_users() {
     let app = crate::common::spawn_app_with(|env| {
         env.insert("CLIENT_IP_HEADER".into(), "X-Test-Client".into());
         env.insert("RD_NEW_TOKENS_PER_MINUTE".into(), "5".into());
     })
     .await;
     let rd = &app.fakes.realdebrid;
+    let list_from = |path: String, address: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.address))
+                .header("X-Test-Client", address)
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(response.status().as_u16(), 200);
+        }
+    };
     for n in 0..20 {
-        // Each request from its own public address: only the cap on everyone applies.
-        let response = app
-            .client
-            .get(format!("{}{}", app.address, movie_list(&made_up(n))))
-            .header("X-Test-Client", format!("81.2.69.{n}"))
-            .send()
-            .await
-            .expect("answered");
-        assert_eq!(response.status().as_u16(), 200);
+        // Each request from its own public address (that never found a release): only the
+        // caps on everyone apply.
+        let path = format!("/{}/stream/movie/tt{:07}.json", made_up(n), 6_000 + n);
+        list_from(path, format!("81.2.69.{n}")).await;
     }
-    assert_eq!(rd.calls(), 5);
+    assert_eq!(rd.calls(), 3, "strangers get 3 of the minute's 5");
+    // A household that found releases before (without a token) brings a new token: it gets
+    // one of the two kept for returning users.
+    list_from(
+        format!("/stream/movie/{}.json", fixtures::MOVIE_ID),
+        "81.2.70.1".into(),
+    )
+    .await;
+    list_from(movie_list(&made_up(100)), "81.2.70.1".into()).await;
+    assert_eq!(rd.calls(), 4, "the returning user's token was asked about");
+    let metrics = app.metrics().await.text().await.expect("metrics");
+    assert!(
+        metrics.contains(r#"ferrio_refusals_total{reason="rd_new_token_strangers"} 17"#),
+        "{metrics}"
+    );
 }
 
 /// What `count` made-up tokens' stream lists cost Real-Debrid, each request from the address
