@@ -7,6 +7,7 @@
 use super::{
     Asker, Discovery, Inner, charged,
     error::Failure,
+    http::Caller,
     model::{Access, Kind, Offer, Providers, Source},
 };
 use crate::{protocol::request::ImdbId, sources::witness::Known};
@@ -199,7 +200,12 @@ impl Discovery {
                 if budgeted && !(share.take(client).await && budget.spend().await) {
                     return Err(Failure::held("watchmode_budget"));
                 }
-                let result = watchmode.sources(&key, &imdb).await;
+                let caller = if budgeted {
+                    Caller::Server
+                } else {
+                    Caller::PersonalKey
+                };
+                let result = watchmode.sources(&key, caller, &imdb).await;
                 if budgeted && result == Err(Failure::OverQuota) {
                     budget.over_quota().await;
                 }

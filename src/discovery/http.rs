@@ -29,6 +29,17 @@ pub struct Upstream {
     map_failure: MapFailure,
 }
 
+/// Whose credential a call carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// The server's: its 429 says the shared pace is too fast, and every call backs off.
+    Server,
+    /// A user's own key: its refusal, 429 or spent quota is about that key alone. The shared
+    /// pacer does not back off for it, and the answer is a failure nobody caches
+    /// ([`Failure::Held`]), so it never answers for users with other keys.
+    PersonalKey,
+}
+
 /// A successful answer's body and headers.
 pub struct Answer<T> {
     pub body: T,
@@ -55,10 +66,20 @@ impl Upstream {
         }
     }
 
-    /// Sends `request` when its turn comes, and reads a JSON answer.
+    /// Sends `request`, with the server's credential, when its turn comes, and reads a JSON
+    /// answer.
     pub async fn json<T: DeserializeOwned>(
         &self,
         request: RequestBuilder,
+    ) -> Result<Answer<T>, Failure> {
+        self.json_as(request, Caller::Server).await
+    }
+
+    /// The same for `caller`'s credential.
+    pub async fn json_as<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        caller: Caller,
     ) -> Result<Answer<T>, Failure> {
         if !self.pacer.turn().await {
             return Err(Failure::held("paced"));
@@ -87,10 +108,17 @@ impl Upstream {
         };
         let guarded = self.circuit.call(|| Failure::held("circuit_open"), call);
         let result = observe(&self.metrics, self.name, guarded, |_| "ok").await;
-        if let Err(Failure::RateLimited { retry_after_secs }) = &result {
-            self.pacer.back_off(Duration::from_secs(*retry_after_secs));
+        match (&result, caller) {
+            (
+                Err(Failure::RateLimited { .. } | Failure::OverQuota | Failure::Unauthorized),
+                Caller::PersonalKey,
+            ) => Err(Failure::held("personal_key")),
+            (Err(Failure::RateLimited { retry_after_secs }), Caller::Server) => {
+                self.pacer.back_off(Duration::from_secs(*retry_after_secs));
+                result
+            }
+            _ => result,
         }
-        result
     }
 }
 

@@ -71,6 +71,18 @@ pub struct Asker {
     pub watchmode_key: Option<ApiKey>,
 }
 
+impl Asker {
+    /// The same asker with the server's keys instead of the user's own: for what is built once
+    /// for everyone.
+    pub fn on_server_keys(&self) -> Self {
+        Self {
+            tmdb_key: None,
+            watchmode_key: None,
+            ..self.clone()
+        }
+    }
+}
+
 /// The discovery side of Ferrio. Cheap to clone.
 #[derive(Clone)]
 pub struct Discovery {
@@ -104,8 +116,8 @@ impl Discovery {
     ) -> Self {
         let discovery = &settings.discovery;
         let server_auth = match (&discovery.tmdb_read_token, &discovery.tmdb_key) {
-            (Some(token), _) => Auth::Bearer(token.expose_secret().to_owned()),
-            (None, Some(key)) => Auth::Key(key.expose_secret().to_owned()),
+            (Some(token), _) => Auth::server_token(token.expose_secret()),
+            (None, Some(key)) => Auth::server_key(key.expose_secret()),
             (None, None) => return Self { inner: None },
         };
         let upstream = |name, pace, map| {

@@ -4,7 +4,7 @@
 
 use super::{
     error::Failure,
-    http::{Answer, Upstream, common_failure},
+    http::{Answer, Caller, Upstream, common_failure},
     model::{Access, Details, Kind, ListPage, Listed, Offer, Providers, RegionOffers, Service},
 };
 use crate::upstream::{endpoint, lenient};
@@ -17,9 +17,15 @@ use url::Url;
 /// TMDB serves 500 pages of a list at most.
 pub const MAX_PAGE: u32 = 500;
 
-/// How a call authenticates.
+/// How a call authenticates: with the server's credential, or with a user's own key.
 #[derive(Clone)]
-pub enum Auth {
+pub struct Auth {
+    credential: Credential,
+    personal: bool,
+}
+
+#[derive(Clone)]
+enum Credential {
     /// A v3 key, as `api_key`.
     Key(String),
     /// A v4 read token, as a bearer.
@@ -27,12 +33,33 @@ pub enum Auth {
 }
 
 impl Auth {
+    /// The server's v3 key.
+    pub fn server_key(key: &str) -> Self {
+        Self::server(Credential::Key(key.to_owned()))
+    }
+
+    /// The server's v4 read token.
+    pub fn server_token(token: &str) -> Self {
+        Self::server(Credential::Bearer(token.to_owned()))
+    }
+
+    fn server(credential: Credential) -> Self {
+        Self {
+            credential,
+            personal: false,
+        }
+    }
+
     /// A key as a user typed it: a v4 read token is a JWT (`eyJ…`), anything else a v3 key.
     pub fn of_user(key: &str) -> Self {
-        if key.starts_with("eyJ") && key.contains('.') {
-            Self::Bearer(key.to_owned())
+        let credential = if key.starts_with("eyJ") && key.contains('.') {
+            Credential::Bearer(key.to_owned())
         } else {
-            Self::Key(key.to_owned())
+            Credential::Key(key.to_owned())
+        };
+        Self {
+            credential,
+            personal: true,
         }
     }
 }
@@ -251,11 +278,16 @@ impl Tmdb {
         params: &[(&str, String)],
     ) -> Result<Answer<T>, Failure> {
         let mut request = self.upstream.http.get(url).query(params);
-        request = match auth {
-            Auth::Key(key) => request.query(&[("api_key", key)]),
-            Auth::Bearer(token) => request.bearer_auth(token),
+        request = match &auth.credential {
+            Credential::Key(key) => request.query(&[("api_key", key)]),
+            Credential::Bearer(token) => request.bearer_auth(token),
         };
-        self.upstream.json(request).await
+        let caller = if auth.personal {
+            Caller::PersonalKey
+        } else {
+            Caller::Server
+        };
+        self.upstream.json_as(request, caller).await
     }
 }
 

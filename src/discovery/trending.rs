@@ -52,7 +52,9 @@ pub fn fuse(lists: &[Vec<Listed>]) -> ListPage {
 impl Discovery {
     /// The fused trending ranking of `kind` (cached `CACHE_TRENDING_TTL_SECS`).
     pub(super) async fn fused(&self, inner: &Inner, kind: Kind, asker: &Asker) -> Vec<Listed> {
-        let (this, owned) = (self.clone(), asker.clone());
+        // Kept for everyone, so read with the server's credentials: a user's own key that is
+        // refused or limited would otherwise leave its lists out of everyone's fused list.
+        let (this, owned) = (self.clone(), asker.on_server_keys());
         let fetch = move || {
             let (this, asker) = (this.clone(), owned.clone());
             async move {

@@ -4,7 +4,7 @@
 
 use super::{
     error::Failure,
-    http::{Upstream, common_failure},
+    http::{Caller, Upstream, common_failure},
     model::{Access, Source},
 };
 use crate::upstream::{endpoint, lenient};
@@ -25,12 +25,17 @@ impl Watchmode {
         Self { upstream, base }
     }
 
-    /// `/v1/title/{imdb}/sources/`, merged.
-    pub async fn sources(&self, key: &str, imdb: &str) -> Result<Vec<Source>, Failure> {
+    /// `/v1/title/{imdb}/sources/`, merged, asked with `caller`'s `key`.
+    pub async fn sources(
+        &self,
+        key: &str,
+        caller: Caller,
+        imdb: &str,
+    ) -> Result<Vec<Source>, Failure> {
         let mut url = endpoint(&self.base, &["v1", "title", imdb, "sources"]);
         url.set_path(&format!("{}/", url.path()));
         let request = self.upstream.http.get(url).header("x-api-key", key);
-        let body: Value = self.upstream.json(request).await?.body;
+        let body: Value = self.upstream.json_as(request, caller).await?.body;
         Ok(merge(lenient::list::<Row>(body)))
     }
 }

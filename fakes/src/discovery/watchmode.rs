@@ -30,6 +30,8 @@ struct Quota {
 struct Inner {
     knobs: Knobs,
     quota: Mutex<Quota>,
+    /// Users' own keys whose month is spent: Watchmode answers them 402.
+    spent_keys: Mutex<std::collections::HashSet<String>>,
 }
 
 /// Fake of Watchmode. Cheap to clone.
@@ -48,6 +50,7 @@ impl WatchmodeFake {
                 limit: 1000,
                 used: 0,
             }),
+            spent_keys: Mutex::default(),
         });
         let server = start_server(inner.clone()).await;
         Self { server, inner }
@@ -61,6 +64,11 @@ impl WatchmodeFake {
     /// Sets the monthly quota and how much of it is used.
     pub fn set_quota(&self, limit: u64, used: u64) {
         *lock(&self.inner.quota) = Quota { limit, used };
+    }
+
+    /// Accepts `key` as a user's own key whose month is already spent (every call 402).
+    pub fn add_spent_key(&self, key: &str) {
+        lock(&self.inner.spent_keys).insert(key.to_owned());
     }
 
     /// Calls that counted against the quota.
@@ -95,7 +103,14 @@ impl Upstream for Inner {
             .get("x-api-key")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        if query(req, "apiKey").or(header).as_deref() != Some(WATCHMODE_KEY) {
+        let key = query(req, "apiKey").or(header);
+        if key
+            .as_ref()
+            .is_some_and(|key| lock(&self.spent_keys).contains(key))
+        {
+            return error(402, "Over quota");
+        }
+        if key.as_deref() != Some(WATCHMODE_KEY) {
             return error(401, "Invalid API key");
         }
         let (limit, used) = {

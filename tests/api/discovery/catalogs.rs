@@ -187,3 +187,18 @@ async fn every_order_of_the_same_services_is_one_list_and_made_up_ids_key_nothin
         "the same cached list: no new discover call"
     );
 }
+
+#[tokio::test]
+async fn the_fused_list_everyone_shares_is_built_on_the_servers_key_not_a_refused_personal_one() {
+    let app = discovery_app(|_| {}).await;
+    // A key TMDB refuses: the user's own TMDB lists read nothing, Trakt's still would.
+    let refused = config(r#""tmdbKey":"AREFUSEDPERSONALTMDBKEY0001""#);
+    let theirs = ids(&metas(&app, &refused, "series", "trending", None).await);
+    let everyone = ids(&metas(&app, &config(""), "series", "trending", None).await);
+    assert_eq!(theirs, everyone, "one list, read with the server's key");
+    assert_eq!(
+        everyone[..2],
+        ["tt0903747", "tt0944947"],
+        "all three lists fused"
+    );
+}

@@ -226,3 +226,23 @@ async fn one_client_spends_its_daily_share_of_watchmode_not_everyones() {
         "{metrics}"
     );
 }
+
+#[tokio::test]
+async fn a_personal_keys_429_or_spent_month_costs_only_its_user() {
+    const LIMITED: &str = "PERSONALTMDBKEYPASTITSLIMIT01";
+    const SPENT: &str = "PERSONALWATCHMODEKEYSPENT0001";
+    let app = discovery_app(|_| {}).await;
+    app.fakes.tmdb.add_key(LIMITED);
+    app.fakes.tmdb.limit_key(LIMITED);
+    app.fakes.watchmode.add_spent_key(SPENT);
+    let theirs = config(&format!(
+        r#""myServices":[8],"tmdbKey":"{LIMITED}","watchmodeKey":"{SPENT}""#
+    ));
+    let own = first_link(&app, &theirs, fixtures::MOVIE_ID).await;
+    assert_eq!(own, "", "their keys could read nothing: no row, no error");
+    // Another user right after: TMDB's pace did not back off for the limited key, and nothing
+    // those keys were answered was kept for the title.
+    let mine = config(r#""myServices":[8]"#);
+    let link = first_link(&app, &mine, fixtures::MOVIE_ID).await;
+    assert!(link.starts_with("https://www.netflix.com/"), "{link}");
+}

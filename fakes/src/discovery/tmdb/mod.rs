@@ -34,6 +34,8 @@ static FAILURES: Failures = Failures {
 struct Inner {
     knobs: Knobs,
     keys: Mutex<HashSet<String>>,
+    /// Keys TMDB answers 429 for, as it does a key (or an address) past its rate limit.
+    limited: Mutex<HashSet<String>>,
 }
 
 /// Fake of TMDB. Cheap to clone.
@@ -50,6 +52,7 @@ impl TmdbFake {
         let inner = Arc::new(Inner {
             knobs: Knobs::default(),
             keys: Mutex::new(keys),
+            limited: Mutex::default(),
         });
         let server = start_server(inner.clone()).await;
         Self { server, inner }
@@ -68,6 +71,12 @@ impl TmdbFake {
     /// Accepts another key (a user's personal one).
     pub fn add_key(&self, key: &str) {
         lock(&self.inner.keys).insert(key.to_owned());
+    }
+
+    /// Answers every call made with `key` 429 (`Retry-After: 30`, code 25), as TMDB does a
+    /// key past its limit.
+    pub fn limit_key(&self, key: &str) {
+        lock(&self.inner.limited).insert(key.to_owned());
     }
 
     /// Requests to one endpoint (`find`, `details`, `discover`, `watch_providers`, …).
@@ -111,8 +120,16 @@ impl Upstream for Inner {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let key = query(req, "api_key").or(bearer);
-        if !key.is_some_and(|key| lock(&self.keys).contains(&key)) {
+        let Some(key) = key.filter(|key| lock(&self.keys).contains(key)) else {
             return error(401, 7, "Invalid API key: You must be granted a valid key.");
+        };
+        if lock(&self.limited).contains(&key) {
+            return error(
+                429,
+                25,
+                "Your request count (51) is over the allowed limit of 50.",
+            )
+            .insert_header("retry-after", "30");
         }
         let segments: Vec<&str> = req.url.path().trim_matches('/').split('/').collect();
         match (endpoint, segments.as_slice()) {
