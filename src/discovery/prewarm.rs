@@ -3,6 +3,10 @@
 //! cache, one title after the other (so DMM's pacing holds), and the first user to open a
 //! trending title finds its list ready. Shows are left out: their streams are per episode, and
 //! which episode a user opens is not known.
+//!
+//! It lives on budgets users share, so it is the last to get them: its Torrentio calls have a
+//! day's budget of their own (`PREWARM_TORRENTIO_DAILY`) within the anonymous part of the
+//! quota, and it does not run at all on an instance no user has asked anything for a day.
 
 use super::{Asker, Discovery, model::Kind};
 use crate::{
@@ -23,6 +27,8 @@ use std::time::Duration;
 
 /// How often the prewarm runs.
 const EVERY: Duration = Duration::from_secs(30 * 60);
+/// How long without a user's request before the prewarm stops (until the next one).
+const IDLE: Duration = Duration::from_secs(24 * 3600);
 
 /// The prewarm. Cheap to clone.
 #[derive(Clone)]
@@ -63,8 +69,13 @@ impl Prewarm {
         });
     }
 
-    /// Runs this period's pass unless an instance already did.
+    /// Runs this period's pass unless an instance already did, or nobody has used this one for
+    /// a day (another instance that users reach still runs it).
     pub async fn run_due(&self, now_ms: u64) {
+        if now_ms.saturating_sub(self.sources.last_user_ms()) >= millis(IDLE) {
+            tracing::debug!("trending prewarm skipped: no user for a day");
+            return;
+        }
         let this = self.clone();
         let pass = move || {
             let this = this.clone();
@@ -84,9 +95,11 @@ impl Prewarm {
             .top_trending(Kind::Movie, self.top_n, &asker)
             .await;
         let sources = SourceId::ALL.into_iter().collect();
+        // Anonymous: the prewarm stops where anonymous requests do, leaving the rest of the
+        // day's quota to subscribers.
         let background = SourceAsker {
             client: ClientKey::BACKGROUND,
-            anonymous: false,
+            anonymous: true,
         };
         // TMDB listed them: they are real.
         let trending = Witness::says(Known::Yes);

@@ -68,6 +68,9 @@ pub(super) struct Env {
     /// `TORRENTIO_CLIENT_DAILY_SHARE`: Torrentio calls one client (an IPv4 address or an IPv6
     /// /64) may cause per UTC day, across instances on Redis; 0 for no daily bound.
     pub torrentio_client_daily_share: u64,
+    /// `PREWARM_TORRENTIO_DAILY`: Torrentio calls the trending prewarm may make per UTC day (its
+    /// own budget, within the anonymous part of the quota); 0 for no daily bound.
+    pub prewarm_torrentio_daily: u64,
     /// `DMM_MIN_INTERVAL_MS`: spacing between DMM searches (DMM allows one per 2 s per IP).
     pub dmm_min_interval_ms: u64,
 
@@ -220,6 +223,7 @@ impl Default for Env {
             imdb_id_max: 60_000_000,
             torrentio_daily_quota: 4_500,
             torrentio_client_daily_share: 200,
+            prewarm_torrentio_daily: 150,
             client_fetch_burst: 30,
             client_fetches_per_minute: 30,
             redis_timeout_ms: 250,

@@ -81,6 +81,8 @@ pub struct Upstreams {
     pub torrentio_daily_quota: u64,
     /// Torrentio calls one client may cause per UTC day.
     pub torrentio_client_daily_share: u64,
+    /// Torrentio calls the trending prewarm may make per UTC day.
+    pub prewarm_torrentio_daily: u64,
     /// Source calls one client may cause at once, and then per minute.
     pub client_fetch_burst: u32,
     pub client_fetches_per_minute: u32,
@@ -286,6 +288,7 @@ impl From<Env> for Settings {
                 imdb_id_max: env.imdb_id_max,
                 torrentio_daily_quota: env.torrentio_daily_quota,
                 torrentio_client_daily_share: env.torrentio_client_daily_share,
+                prewarm_torrentio_daily: env.prewarm_torrentio_daily,
                 client_fetch_burst: env.client_fetch_burst,
                 client_fetches_per_minute: env.client_fetches_per_minute,
             },

@@ -8,7 +8,9 @@
 //!
 //! Counted on Redis across instances when there is one (the key holds the client's keyed
 //! digest, never its address, and lasts a day), in process otherwise. Ferrio's own background
-//! work is not a client and is never counted here.
+//! work (the trending prewarm) has a day's budget of its own, given by
+//! [`DailyShare::with_background`]: it must not spend the users' quota on an instance nobody
+//! uses.
 
 use crate::{
     cache::Cache,
@@ -31,6 +33,8 @@ const CLIENTS_HELD: u64 = 100_000;
 pub struct DailyShare {
     name: &'static str,
     per_client: u64,
+    /// Ferrio's own work's calls a day ([`ClientKey::BACKGROUND`]); 0 for no bound.
+    background: u64,
     /// This instance's own counts, by day and client, when no Redis answers.
     local: Moka<(u64, ClientKey), Arc<AtomicU64>>,
     cache: Cache,
@@ -44,6 +48,7 @@ impl DailyShare {
         Self {
             name,
             per_client,
+            background: 0,
             local: Moka::builder()
                 .max_capacity(CLIENTS_HELD)
                 .time_to_live(DAY)
@@ -53,30 +58,43 @@ impl DailyShare {
         }
     }
 
+    /// The same, with `per_day` calls a day for Ferrio's own work.
+    pub fn with_background(self, per_day: u64) -> Self {
+        Self {
+            background: per_day,
+            ..self
+        }
+    }
+
     /// Counts one call for `client`, or refuses it (counted as `{name}_client_daily`) once the
     /// client's share of today is spent.
     pub async fn take(&self, client: ClientKey) -> bool {
-        if self.per_client == 0 || client == ClientKey::BACKGROUND {
+        let limit = if client == ClientKey::BACKGROUND {
+            self.background
+        } else {
+            self.per_client
+        };
+        if limit == 0 {
             return true;
         }
         let day = now_ms() / millis(DAY);
         let name = format!("share:{day}:{}", client.digest());
         let shared = self
             .cache
-            .count_shared_below(self.name, &name, DAY, self.per_client)
+            .count_shared_below(self.name, &name, DAY, limit)
             .await;
-        let granted = shared.unwrap_or_else(|| self.take_locally(day, client));
+        let granted = shared.unwrap_or_else(|| self.take_locally(day, client, limit));
         if !granted {
             self.metrics.refusal(&format!("{}_client_daily", self.name));
         }
         granted
     }
 
-    fn take_locally(&self, day: u64, client: ClientKey) -> bool {
+    fn take_locally(&self, day: u64, client: ClientKey, limit: u64) -> bool {
         let count = self.local.get_with((day, client), Arc::default);
         count
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |spent| {
-                (spent < self.per_client).then_some(spent + 1)
+                (spent < limit).then_some(spent + 1)
             })
             .is_ok()
     }
@@ -108,10 +126,18 @@ mod tests {
         }
         assert_eq!(granted, 3);
         assert!(share.take(other).await, "another client has its own share");
-        assert!(
-            share.take(ClientKey::BACKGROUND).await,
-            "Ferrio's own work is not a client"
-        );
+    }
+
+    #[tokio::test]
+    async fn ferrios_own_work_has_its_own_days_budget() {
+        let share = share(3).with_background(5);
+        let mut granted = 0;
+        for _ in 0..10 {
+            granted += usize::from(share.take(ClientKey::BACKGROUND).await);
+        }
+        assert_eq!(granted, 5);
+        let client = crate::client_address::ClientKeys::for_tests().of("81.2.69.3".parse().ok());
+        assert!(share.take(client).await, "users keep theirs");
     }
 
     #[tokio::test]

@@ -28,6 +28,7 @@ use crate::{
 use futures::FutureExt;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -54,6 +55,8 @@ struct Inner {
     imdb_id_max: u64,
     /// Clients whose requests found releases lately: real users, whose searches go first.
     returning: Returning,
+    /// When a user's request last asked the sources (ms since the epoch; the start counts).
+    last_user_ms: AtomicU64,
 }
 
 impl Sources {
@@ -99,9 +102,11 @@ impl Sources {
                 upstreams.torrentio_client_daily_share,
                 cache,
                 metrics.clone(),
-            ),
+            )
+            .with_background(upstreams.prewarm_torrentio_daily),
             imdb_id_max: upstreams.imdb_id_max,
             returning: Returning::default(),
+            last_user_ms: AtomicU64::new(crate::clock::now_ms()),
             metrics: metrics.clone(),
         };
         Ok(Self {
@@ -214,6 +219,10 @@ impl Sources {
         asker: Asker,
         witness: Witness,
     ) -> Gathered {
+        if asker.client != ClientKey::BACKGROUND {
+            let now = crate::clock::now_ms();
+            self.inner.last_user_ms.fetch_max(now, Ordering::Relaxed);
+        }
         if video.imdb().number() > self.inner.imdb_id_max {
             self.inner.metrics.refusal("imdb_frontier");
             return Gathered::default();
@@ -267,6 +276,12 @@ impl Sources {
 }
 
 impl Sources {
+    /// When a user's request last asked the sources, in ms since the epoch (the instance's
+    /// start when none has yet): Ferrio's own background work stops on an unused instance.
+    pub fn last_user_ms(&self) -> u64 {
+        self.inner.last_user_ms.load(Ordering::Relaxed)
+    }
+
     /// The clients whose requests found releases lately, for the other shared budgets.
     pub fn returning(&self) -> Returning {
         self.inner.returning.clone()

@@ -45,3 +45,37 @@ async fn the_top_trending_movies_are_ready_before_anyone_asks() {
         "a title outside the top is fetched on demand"
     );
 }
+
+#[tokio::test]
+async fn the_prewarm_keeps_to_its_own_budget_and_stops_on_an_instance_nobody_uses() {
+    use ferrio::{
+        cache::Cache, clock::now_ms, discovery::Discovery, discovery::prewarm::Prewarm,
+        metrics::Metrics, settings::Settings, sources::Sources,
+    };
+    let fakes = ferrio_fakes::Fakes::start().await;
+    let mut env = crate::common::base_env(&fakes);
+    for (name, value) in ferrio_fakes::Fakes::discovery_keys() {
+        env.insert(name.to_owned(), value);
+    }
+    env.insert("PREWARM_TORRENTIO_DAILY".into(), "2".into());
+    let settings = Settings::from_iter(env).expect("settings");
+    let metrics = Metrics::new().expect("metrics");
+    let cache = Cache::new(&settings, metrics.clone()).expect("cache");
+    let sources = Sources::new(&settings, metrics.clone(), &cache).expect("sources");
+    let limits = sources.limits();
+    let discovery = Discovery::new(&settings, reqwest::Client::new(), &cache, metrics, limits);
+    let prewarm = Prewarm::new(discovery, sources, &cache, 3);
+    let two_days = 2 * 24 * 3600 * 1000;
+    prewarm.run_due(now_ms() + two_days).await;
+    assert_eq!(
+        fakes.tmdb.calls() + fakes.torrentio.stream_calls(),
+        0,
+        "two days after the start without a user: no pass"
+    );
+    prewarm.run_due(now_ms()).await;
+    assert_eq!(
+        fakes.torrentio.stream_calls(),
+        2,
+        "three trending movies, a day's budget of two Torrentio calls"
+    );
+}
