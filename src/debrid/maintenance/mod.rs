@@ -235,7 +235,9 @@ impl Maintenance {
     }
 
     /// Adds the torrent again, then deletes the failed copy; a 451 on the add deletes it
-    /// (infringing), a 429 leaves it for the next retry.
+    /// (infringing), a 429 leaves it for the next retry. The new copy is Ferrio's (in the
+    /// ledger) only if the failed one was: a user's own torrent stays theirs, out of reach of
+    /// `freeSlots` and "delete stalled".
     async fn retry(
         &self,
         token: &DebridToken,
@@ -246,14 +248,14 @@ impl Maintenance {
         let Some(hash) = InfoHash::parse(&torrent.hash) else {
             return;
         };
-        let trackers = self
+        let entry = self
             .ledger
             .of_listing(account, std::slice::from_ref(torrent), now_ms())
             .await
             .pop()
-            .flatten()
-            .map(|entry| entry.trackers)
-            .unwrap_or_default();
+            .flatten();
+        let ferrios = entry.is_some();
+        let trackers = entry.map(|entry| entry.trackers).unwrap_or_default();
         let magnet = if rebuild {
             magnet::rebuilt(&hash, &trackers)
         } else {
@@ -262,7 +264,9 @@ impl Maintenance {
         let dry_run = self.settings.dry_run;
         match self.rd.add_magnet(token, magnet, None).await {
             Ok(added) => {
-                self.ledger.remember(account, &added.id, trackers).await;
+                if ferrios {
+                    self.ledger.remember(account, &added.id, trackers).await;
+                }
                 self.delete(token, account, &torrent.id).await;
             }
             Err(RdError::Infringing) => {

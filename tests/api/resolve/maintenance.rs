@@ -132,3 +132,38 @@ async fn a_live_run_deletes_the_virus_and_retries_the_magnet_error_with_a_rebuil
         "{description}"
     );
 }
+
+#[tokio::test]
+async fn a_copy_the_maintenance_retried_of_the_users_own_torrent_stays_the_users() {
+    let fakes = Fakes::start().await;
+    account(&fakes);
+    let before: Vec<String> = fakes
+        .realdebrid
+        .torrents(RD_TOKEN)
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let app = maintained(fakes, false).await;
+    let rd = app.fakes.realdebrid.clone();
+    until("the magnet_error is retried", async || {
+        rd.torrents(RD_TOKEN)
+            .iter()
+            .any(|t| !before.contains(&t.id))
+    })
+    .await;
+    let copy = rd
+        .torrents(RD_TOKEN)
+        .into_iter()
+        .find(|t| !before.contains(&t.id))
+        .expect("the new copy");
+    rd.stall_torrent(RD_TOKEN, &copy.id, 48);
+    let config = super::config("");
+    let page = app
+        .get_json(&format!("/{config}/catalog/other/rd-library.json"), 200)
+        .await;
+    let name = page["metas"][0]["name"].as_str().unwrap_or_default();
+    assert!(
+        name.contains("0 stalled"),
+        "the user's torrent is never Ferrio's to delete: {name}"
+    );
+}
