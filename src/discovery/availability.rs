@@ -5,7 +5,7 @@
 //! JustWatch.
 
 use super::{
-    Asker, Discovery, Inner, charged,
+    Asker, Discovery, Inner, charged, charged_behind,
     error::Failure,
     http::Caller,
     model::{Access, Kind, Offer, Providers, Source},
@@ -155,10 +155,7 @@ impl Discovery {
             async move { tmdb.providers(&auth, kind, id).await }
         };
         let key = format!("{}:{id}", kind.tmdb());
-        inner
-            .families
-            .providers
-            .get_or_fetch(&key, fetch)
+        charged_behind(inner, &inner.families.providers, &key, asker, fetch)
             .await
             .ok()
     }

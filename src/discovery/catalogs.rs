@@ -5,7 +5,7 @@
 //! same sequence, so consecutive pages neither repeat nor skip an item.
 
 use super::{
-    Asker, Discovery, Inner,
+    Asker, Discovery, Inner, charged_behind,
     feeds::{Feed, MAX_ITEMS},
     model::{Kind, Listed},
     tmdb::Discover,
@@ -188,10 +188,7 @@ impl Discovery {
                     let (tmdb, auth, region) = (tmdb.clone(), auth.clone(), region.clone());
                     async move { tmdb.digital_date(&auth, id, &region).await }
                 };
-                inner
-                    .families
-                    .digital_dates
-                    .get_or_fetch(&key, fetch)
+                charged_behind(inner, &inner.families.digital_dates, &key, asker, fetch)
                     .await
                     .ok()
                     .flatten()

@@ -3,7 +3,7 @@
 //! ids, posters and overviews from the titles' details, kept in order and deduplicated.
 
 use super::{
-    Asker, Discovery, Inner, charged,
+    Asker, Discovery, Inner, charged, charged_behind,
     error::Failure,
     model::{Kind, ListPage, Listed},
     tmdb::Discover,
@@ -167,10 +167,7 @@ impl Discovery {
                     async move { tmdb.details(&auth, kind, id).await }
                 };
                 let key = format!("{}:{id}", kind.tmdb());
-                let details = inner
-                    .families
-                    .details
-                    .get_or_fetch(&key, fetch)
+                let details = charged_behind(inner, &inner.families.details, &key, asker, fetch)
                     .await
                     .unwrap_or_default();
                 // Trakt's own IMDb id stands; a title TMDB cannot map is left without one.

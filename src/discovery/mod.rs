@@ -34,7 +34,10 @@ use crate::{
     protocol::config::{ApiKey, UserConfig},
     settings::{self, Settings},
     sources::{daily_share::DailyShare, limits::ClientLimits},
-    upstream::{allowance::Allowance, pace::Pacer},
+    upstream::{
+        allowance::{Allowance, ClientBuckets},
+        pace::Pacer,
+    },
 };
 use budget::WatchmodeBudget;
 use error::Failure;
@@ -72,10 +75,13 @@ pub struct Asker {
 }
 
 impl Asker {
-    /// The same asker with the server's keys instead of the user's own: for what is built once
-    /// for everyone.
-    pub fn on_server_keys(&self) -> Self {
+    /// The asker of what is built once for everyone (the fused trending list): the server's
+    /// keys instead of the user's own, and Ferrio's own standing instead of the client's — a
+    /// client whose share is spent must not leave holes in everyone's list. Such a list is
+    /// built at most once per lifetime, whoever asks.
+    pub fn for_everyone(&self) -> Self {
         Self {
+            client: ClientKey::BACKGROUND,
             tmdb_key: None,
             watchmode_key: None,
             ..self.clone()
@@ -100,6 +106,9 @@ struct Inner {
     watchmode_share: DailyShare,
     families: Families,
     limits: ClientLimits,
+    /// Each client's share of TMDB's pace, for the calls behind the ones it chose.
+    tmdb_share: ClientBuckets,
+    metrics: Metrics,
     /// `IMDB_ID_MAX`: ids above it are made up, as for the sources.
     imdb_id_max: u64,
     settings: settings::Discovery,
@@ -162,10 +171,15 @@ impl Discovery {
                 "watchmode",
                 discovery.watchmode_client_daily_share,
                 cache,
-                metrics,
+                metrics.clone(),
             ),
+            metrics,
             families: Families::new(cache, &discovery.ttls, &settings.cache),
             limits,
+            tmdb_share: ClientBuckets::new(Allowance::per(
+                discovery.tmdb_client_calls_per_minute,
+                Duration::from_secs(60),
+            )),
             imdb_id_max: settings.upstreams.imdb_id_max,
             settings: discovery.clone(),
         };
@@ -220,10 +234,7 @@ impl Discovery {
             async move { tmdb.services(&auth, kind, &region).await }
         };
         let key = format!("{}:{region}", kind.tmdb());
-        inner
-            .families
-            .services
-            .get_or_fetch(&key, fetch)
+        charged_behind(inner, &inner.families.services, &key, asker, fetch)
             .await
             .unwrap_or_default()
     }
@@ -251,10 +262,7 @@ impl Discovery {
             let (tmdb, auth) = (tmdb.clone(), auth.clone());
             async move { tmdb.regions(&auth).await }
         };
-        inner
-            .families
-            .regions
-            .get_or_fetch("all", fetch)
+        charged_behind(inner, &inner.families.regions, "all", asker, fetch)
             .await
             .unwrap_or_default()
     }
@@ -297,8 +305,52 @@ where
     Fut: Future<Output = Result<T, Failure>> + Send + 'static,
 {
     let (limits, client) = (inner.limits.clone(), asker.client);
+    charge(family, key, move || limits.allow_other(client), fetch).await
+}
+
+/// The same for a call behind one the client chose — a page's details and release dates, a
+/// title's providers, the configure page's region and service lists: a cold page can cost a
+/// hundred such calls, so they are charged to the client's share of TMDB's pace
+/// (`TMDB_CLIENT_CALLS_PER_MINUTE`) rather than to its source fetches.
+async fn charged_behind<T: Storable, F, Fut>(
+    inner: &Inner,
+    family: &CacheFamily<T, Failure>,
+    key: &str,
+    asker: &Asker,
+    fetch: F,
+) -> Result<T, Failure>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+{
+    let (share, metrics, client) = (
+        inner.tmdb_share.clone(),
+        inner.metrics.clone(),
+        asker.client,
+    );
+    let take = move || {
+        let granted = client == ClientKey::BACKGROUND || share.take(client);
+        if !granted {
+            metrics.refusal("tmdb_client_share");
+        }
+        granted
+    };
+    charge(family, key, take, fetch).await
+}
+
+/// `family`'s answer for `key`; a cold fetch is made only if `take` grants it.
+async fn charge<T: Storable, F, Fut>(
+    family: &CacheFamily<T, Failure>,
+    key: &str,
+    take: impl Fn() -> bool + Send + Sync + 'static,
+    fetch: F,
+) -> Result<T, Failure>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+{
     let guarded = move || {
-        let allowed = limits.allow_other(client);
+        let allowed = take();
         let call = fetch();
         async move {
             if !allowed {

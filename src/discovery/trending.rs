@@ -52,9 +52,9 @@ pub fn fuse(lists: &[Vec<Listed>]) -> ListPage {
 impl Discovery {
     /// The fused trending ranking of `kind` (cached `CACHE_TRENDING_TTL_SECS`).
     pub(super) async fn fused(&self, inner: &Inner, kind: Kind, asker: &Asker) -> Vec<Listed> {
-        // Kept for everyone, so read with the server's credentials: a user's own key that is
-        // refused or limited would otherwise leave its lists out of everyone's fused list.
-        let (this, owned) = (self.clone(), asker.on_server_keys());
+        // Kept for everyone, so read as everyone's: a user's own key that is refused or limited,
+        // or a client out of its share, would otherwise leave holes in everyone's fused list.
+        let (this, owned) = (self.clone(), asker.for_everyone());
         let fetch = move || {
             let (this, asker) = (this.clone(), owned.clone());
             async move {

@@ -19,6 +19,8 @@ pub struct Discovery {
     pub watchmode_monthly_budget: u64,
     /// Of the server key's calls, those one client may cause per UTC day.
     pub watchmode_client_daily_share: u64,
+    /// TMDB calls behind one client's requests a minute (and at once).
+    pub tmdb_client_calls_per_minute: u32,
     /// Upper-case ISO 3166-1.
     pub default_region: String,
     pub ttls: DiscoveryTtls,
@@ -59,6 +61,7 @@ impl Discovery {
             watchmode_url: env.watchmode_url.clone(),
             watchmode_monthly_budget: env.watchmode_monthly_budget,
             watchmode_client_daily_share: env.watchmode_client_daily_share,
+            tmdb_client_calls_per_minute: env.tmdb_client_calls_per_minute,
             default_region: env.default_region.trim().to_ascii_uppercase(),
             ttls: DiscoveryTtls {
                 tmdb_lists: secs(env.cache_tmdb_trending_ttl_secs),

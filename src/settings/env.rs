@@ -168,6 +168,10 @@ pub(super) struct Env {
     /// `WATCHMODE_CLIENT_DAILY_SHARE`: the server key's Watchmode calls one client may cause per
     /// UTC day; 0 for no daily bound.
     pub watchmode_client_daily_share: u64,
+    /// `TMDB_CLIENT_CALLS_PER_MINUTE`: TMDB calls behind a client's requests (a cold page's
+    /// details, a title's providers, the configure page's lists) it may cause a minute, all at
+    /// once at most; the rest of the page waits for its cache.
+    pub tmdb_client_calls_per_minute: u32,
     /// `DEFAULT_REGION`: the region (ISO 3166-1) of users whose config names none.
     pub default_region: String,
     /// `CACHE_TMDB_TRENDING_TTL_SECS`: freshness of a TMDB list page (trending, discover).
@@ -264,6 +268,7 @@ impl Default for Env {
             watchmode_url: url("https://api.watchmode.com"),
             watchmode_monthly_budget: 1000,
             watchmode_client_daily_share: 10,
+            tmdb_client_calls_per_minute: 400,
             default_region: "US".to_owned(),
             cache_tmdb_trending_ttl_secs: 3 * 3600,
             cache_trakt_trending_ttl_secs: 3600,

@@ -1,9 +1,13 @@
-//! The abuse phase of `bench/chaos`: one anonymous client attacks an instance running with the
-//! production limits — made-up ids, made-up Real-Debrid tokens, a flood of distinct configs on
-//! a 250-release title, long search terms — while a well-behaved user on another address asks
-//! for new titles. Passes when every list the user got was complete (as long as the one the
-//! same title gets once the attack is over), the made-up tokens cost at most the per-address
-//! allowance of Real-Debrid calls, and RSS never went past the bound the README states.
+//! The abuse phase of `bench/chaos`: two anonymous clients — one IPv4 address, and an IPv6 /64
+//! whose every request comes from a new address inside it — attack an instance running with
+//! the production limits and discovery on: made-up ids, made-up Real-Debrid tokens, a flood of
+//! distinct configs on a 250-release title, long search terms, 2 KB regions, and "On my
+//! services" in many regions with the services in every order and made-up ones among them.
+//! Meanwhile a well-behaved user on another address asks for new titles. Passes when every
+//! list the user got was complete (as long as the one the same title gets once the attack is
+//! over), the made-up tokens cost at most two clients' allowance of Real-Debrid calls (the /64
+//! is one client), the attack got no more of Torrentio's day and TMDB's pace than two clients'
+//! shares, and RSS never went past the bound the README states.
 
 use std::time::{Duration, Instant};
 
@@ -18,13 +22,26 @@ use crate::{Options, ferrio_env};
 /// The header the driver names each client's address in.
 const CLIENT_HEADER: &str = "X-Bench-Client";
 const ATTACKER: &str = "81.2.69.66";
+/// The /64 the rotating attacker picks a new address in for every request.
+const ATTACKER_64: &str = "2a02:8108:1:2";
 const USER: &str = "81.2.69.1";
+/// Attacking clients: the IPv4 address and the /64.
+const ATTACKING_CLIENTS: usize = 2;
 /// The in-process memory budget the instance runs with (the default).
 const MEMORY_MB: f64 = 128.0;
 /// The README's rule: RSS stays under 48 MiB + 1.5 × `CACHE_MEMORY_MB`.
 const RSS_BOUND_MIB: f64 = 48.0 + 1.5 * MEMORY_MB;
-/// Real-Debrid calls one address's new tokens may cost (`RD_NEW_TOKENS_PER_CLIENT_HOUR`).
-const NEW_TOKEN_CALLS_MAX: usize = 10;
+/// Real-Debrid calls the attack's new tokens may cost: `RD_NEW_TOKENS_PER_CLIENT_HOUR` per
+/// attacking client.
+const NEW_TOKEN_CALLS_MAX: usize = 10 * ATTACKING_CLIENTS;
+/// The shipped `TORRENTIO_CLIENT_DAILY_SHARE` and `TORRENTIO_DAILY_QUOTA`.
+const TORRENTIO_SHARE: usize = 200;
+const TORRENTIO_QUOTA: usize = 4_500;
+/// The shipped `TMDB_CLIENT_CALLS_PER_MINUTE`, and TMDB's pace (30 a second).
+const TMDB_SHARE_PER_MINUTE: f64 = 400.0;
+const TMDB_PACE_PER_SECOND: f64 = 30.0;
+/// Regions the "On my services" attack cycles through (each a cold list once).
+const REGIONS: [&str; 8] = ["US", "GB", "DE", "FR", "CA", "AU", "ES", "IT"];
 
 struct Plan {
     length: Duration,
@@ -65,6 +82,9 @@ struct Outcome {
     user_complete: usize,
     rd_calls: usize,
     source_calls: usize,
+    /// Torrentio calls beyond one per title the user asked for: the attack's at least.
+    attack_torrentio: usize,
+    tmdb_calls: usize,
     peak_mib: f64,
 }
 
@@ -84,10 +104,16 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
     }
     env.insert("CLIENT_IP_HEADER".into(), CLIENT_HEADER.into());
     env.insert("CACHE_MEMORY_MB".into(), format!("{MEMORY_MB}"));
+    for (name, value) in Fakes::discovery_keys() {
+        env.insert(name.into(), value);
+    }
+    // Ferrio's own prewarm would blur what the attack cost.
+    env.insert("PREWARM_TOP_N".into(), "0".into());
     let server = Server::ferrio(&options.ferrio, env, &options.log("chaos-abuse.log")).await?;
     let user_titles = titles::seed(fakes, 20_000, 200);
     let rd_before = fakes.realdebrid.calls();
     let sources_before = source_calls(fakes);
+    let (torrentio_before, tmdb_before) = (fakes.torrentio.stream_calls(), fakes.tmdb.calls());
 
     let started = Instant::now();
     let mut attacks = JoinSet::new();
@@ -109,6 +135,8 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
     }
     let rd_calls = fakes.realdebrid.calls() - rd_before;
     let source_calls = source_calls(fakes) - sources_before;
+    let torrentio_calls = fakes.torrentio.stream_calls() - torrentio_before;
+    let tmdb_calls = fakes.tmdb.calls() - tmdb_before;
     let peak_mib = server.memory()?.peak_mib();
     // Once the attack is over, each title the user asked for is asked again: what every source
     // answered is in the cache now, so this is the complete list.
@@ -124,6 +152,8 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
         user_complete,
         rd_calls,
         source_calls,
+        attack_torrentio: torrentio_calls.saturating_sub(asked.len()),
+        tmdb_calls,
         peak_mib,
     };
     Ok(outcome.report(&plan))
@@ -144,7 +174,7 @@ async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
     while Instant::now() < end {
         ticks.tick().await;
         let n = worker * 1_000_000 + sent;
-        let path = match n % 4 {
+        let path = match n % 8 {
             // An id nobody has asked for, below IMDb's frontier: a cold fetch each.
             0 => format!("/stream/movie/tt{}.json", 1_000_000 + n % 30_000_000),
             // A made-up Real-Debrid token.
@@ -162,14 +192,44 @@ async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
                 ))
             ),
             // A long search term.
-            _ => format!(
+            3 => format!(
                 "/catalog/movie/yts-search/search={}.json",
                 "x".repeat(2_000) + &n.to_string()
             ),
+            // From the /64: a made-up id, a made-up token.
+            4 => format!("/stream/movie/tt{}.json", 1_000_000 + n % 30_000_000),
+            5 => format!(
+                "/{}/stream/movie/tt0111161.json",
+                config(&format!(r#""realdebrid":"SIXTYFOUR{n:043}""#))
+            ),
+            // A 2 KB region.
+            6 => format!(
+                "/{}/catalog/movie/trending.json",
+                config(&format!(r#""region":"{}""#, "Z".repeat(2_000)))
+            ),
+            // "On my services" in one of many regions, its services in another order each time
+            // and a made-up one among them.
+            _ => format!(
+                "/{}/catalog/movie/on-my-services.json",
+                config(&format!(
+                    r#""region":"{}","myServices":{}"#,
+                    REGIONS[n % REGIONS.len()],
+                    services_in_some_order(n)
+                ))
+            ),
+        };
+        let address = if matches!(n % 8, 4 | 5) {
+            format!(
+                "{ATTACKER_64}:{:x}:{:x}::1",
+                n % 0xffff,
+                n / 0xffff % 0xffff
+            )
+        } else {
+            ATTACKER.to_owned()
         };
         let answered = client
             .get(format!("{base}{path}"))
-            .header(CLIENT_HEADER, ATTACKER)
+            .header(CLIENT_HEADER, address)
             .send()
             .await
             .ok()
@@ -213,6 +273,16 @@ async fn stream_count(base: &str, path: &str, address: &str) -> Res<usize> {
     Ok(body["streams"].as_array().map_or(0, Vec::len))
 }
 
+/// Four real TMDB provider ids and a made-up one, rotated by `n`.
+fn services_in_some_order(n: usize) -> String {
+    let mut ids = vec![8, 9, 337, 15, 1_000_000 + n % 5_000];
+    ids.rotate_left(n % 5);
+    if n % 2 == 1 {
+        ids.reverse();
+    }
+    format!("{ids:?}").replace(' ', "")
+}
+
 /// A percent-encoded JSON config segment with these fields.
 fn config(fields: &str) -> String {
     format!("{{{fields}}}")
@@ -221,6 +291,20 @@ fn config(fields: &str) -> String {
         .replace('"', "%22")
         .replace(':', "%3A")
         .replace(',', "%2C")
+        .replace('[', "%5B")
+        .replace(']', "%5D")
+}
+
+/// TMDB calls its pace allows over the phase.
+fn tmdb_pace(plan: &Plan) -> f64 {
+    TMDB_PACE_PER_SECOND * plan.length.as_secs_f64()
+}
+
+/// TMDB calls the attacking clients' shares allow over the phase: a minute's worth at once,
+/// then the per-minute rate.
+fn tmdb_bound(plan: &Plan) -> f64 {
+    let per_client = TMDB_SHARE_PER_MINUTE * (1.0 + plan.length.as_secs_f64() / 60.0);
+    ATTACKING_CLIENTS as f64 * per_client
 }
 
 impl Outcome {
@@ -241,9 +325,30 @@ impl Outcome {
                 self.attack_requests > 0 && self.attack_5xx == 0,
             ),
             (
-                "Real-Debrid calls the made-up tokens cost",
+                "Real-Debrid calls the made-up tokens cost (the /64 is one client)",
                 format!("{} (at most {NEW_TOKEN_CALLS_MAX})", self.rd_calls),
                 self.rd_calls <= NEW_TOKEN_CALLS_MAX,
+            ),
+            (
+                "Torrentio calls the attack got",
+                format!(
+                    "{} = {:.1} % of the day's {TORRENTIO_QUOTA} (bound: {} clients × {TORRENTIO_SHARE})",
+                    self.attack_torrentio,
+                    100.0 * self.attack_torrentio as f64 / TORRENTIO_QUOTA as f64,
+                    ATTACKING_CLIENTS,
+                ),
+                self.attack_torrentio <= ATTACKING_CLIENTS * TORRENTIO_SHARE,
+            ),
+            (
+                "TMDB calls during the attack (the user's included)",
+                format!(
+                    "{} = {:.0} % of TMDB's pace over the phase (bound: {:.0}, {} clients' shares)",
+                    self.tmdb_calls,
+                    100.0 * self.tmdb_calls as f64 / tmdb_pace(plan),
+                    tmdb_bound(plan),
+                    ATTACKING_CLIENTS,
+                ),
+                (self.tmdb_calls as f64) <= tmdb_bound(plan) + self.user_lists as f64,
             ),
             (
                 "peak RSS",
@@ -263,9 +368,12 @@ impl Outcome {
             "\n## Abuse\n\n\
              A second instance with the production limits (`CACHE_MEMORY_MB={MEMORY_MB}`, \
              in-process cache, the client told by `{CLIENT_HEADER}`). For {}, {} connections \
-             from one address, {ATTACK_PER_SECOND} requests a second each, send, in turn: stream requests for made-up ids, stream lists \
-             with made-up Real-Debrid tokens, a 250-release title with a config nobody used \
-             (`maxResults` up to 500, three sorts) and a query string, and 2 KB search terms. \
+             from one IPv4 address and one IPv6 /64 (a new address in it for every request), \
+             {ATTACK_PER_SECOND} requests a second each, send, in turn: stream requests for \
+             made-up ids and stream lists with made-up Real-Debrid tokens (from both), a \
+             250-release title with a config nobody used (`maxResults` up to 500, three sorts) \
+             and a query string, 2 KB search terms, 2 KB regions, and \"On my services\" in 8 \
+             regions with the services in every order and a made-up one among them. \
              Meanwhile a well-behaved user on another address asks for a new title every {}. \
              The attack sent {} requests and caused {} source calls in all.\n\n{table}",
             report::ms(plan.length),

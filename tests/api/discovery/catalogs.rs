@@ -202,3 +202,35 @@ async fn the_fused_list_everyone_shares_is_built_on_the_servers_key_not_a_refuse
         "all three lists fused"
     );
 }
+
+#[tokio::test]
+async fn the_details_behind_a_cold_page_are_charged_to_the_client_that_asks() {
+    let app = discovery_app(|env| {
+        env.insert("CLIENT_IP_HEADER".into(), "Fly-Client-IP".into());
+        env.insert("TMDB_CLIENT_CALLS_PER_MINUTE".into(), "20".into());
+    })
+    .await;
+    let page = |client: &'static str| {
+        let app = &app;
+        async move {
+            let path = format!("/{}/catalog/movie/trending/genre=Today.json", config(""));
+            let response = app.get_from(&path, client).await;
+            assert_eq!(response.status().as_u16(), 200, "never an error");
+            let body: serde_json::Value = response.json().await.expect("JSON");
+            body["metas"].as_array().map_or(0, Vec::len)
+        }
+    };
+    let first = page("81.2.69.21").await;
+    assert_eq!(app.fakes.tmdb.calls_to("details"), 20, "the client's share");
+    assert!(first <= 20, "{first} items");
+    let second = page("81.2.69.22").await;
+    assert_eq!(
+        app.fakes.tmdb.calls_to("details"),
+        40,
+        "another client's own share"
+    );
+    assert!(
+        second > first,
+        "it found the first client's titles cached: {second}"
+    );
+}
