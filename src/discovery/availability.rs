@@ -5,7 +5,7 @@
 //! JustWatch.
 
 use super::{
-    Asker, Discovery, Inner, charged, charged_behind,
+    Asker, Charge, Discovery, Inner, charged,
     error::Failure,
     http::Caller,
     model::{Access, Kind, Offer, Providers, Source},
@@ -138,7 +138,15 @@ impl Discovery {
             async move { tmdb.find(&auth, kind, &imdb).await }
         };
         let key = format!("{}:{imdb}", kind.tmdb());
-        charged(inner, &inner.families.tmdb_ids, &key, asker, fetch).await
+        charged(
+            inner,
+            &inner.families.tmdb_ids,
+            &key,
+            asker,
+            Charge::Chosen,
+            fetch,
+        )
+        .await
     }
 
     /// A title's watch providers in every region (cached `CACHE_TMDB_PROVIDERS_TTL_SECS`).
@@ -155,9 +163,16 @@ impl Discovery {
             async move { tmdb.providers(&auth, kind, id).await }
         };
         let key = format!("{}:{id}", kind.tmdb());
-        charged_behind(inner, &inner.families.providers, &key, asker, fetch)
-            .await
-            .ok()
+        charged(
+            inner,
+            &inner.families.providers,
+            &key,
+            asker,
+            Charge::Behind,
+            fetch,
+        )
+        .await
+        .ok()
     }
 
     /// A title's Watchmode sources (cached `CACHE_WATCHMODE_TTL_SECS`): with the user's own

@@ -5,7 +5,7 @@
 //! same sequence, so consecutive pages neither repeat nor skip an item.
 
 use super::{
-    Asker, Discovery, Inner, charged_behind,
+    Asker, Charge, Discovery, Inner, charged,
     feeds::{Feed, MAX_ITEMS},
     model::{Kind, Listed},
     tmdb::Discover,
@@ -188,10 +188,17 @@ impl Discovery {
                     let (tmdb, auth, region) = (tmdb.clone(), auth.clone(), region.clone());
                     async move { tmdb.digital_date(&auth, id, &region).await }
                 };
-                charged_behind(inner, &inner.families.digital_dates, &key, asker, fetch)
-                    .await
-                    .ok()
-                    .flatten()
+                charged(
+                    inner,
+                    &inner.families.digital_dates,
+                    &key,
+                    asker,
+                    Charge::Behind,
+                    fetch,
+                )
+                .await
+                .ok()
+                .flatten()
             }
         });
         let dates = join_all(dates).await;

@@ -3,7 +3,7 @@
 //! ids, posters and overviews from the titles' details, kept in order and deduplicated.
 
 use super::{
-    Asker, Discovery, Inner, charged, charged_behind,
+    Asker, Charge, Discovery, Inner, charged,
     error::Failure,
     model::{Kind, ListPage, Listed},
     tmdb::Discover,
@@ -96,10 +96,17 @@ impl Discovery {
         match feed.clone() {
             Feed::Trending { kind, week } => {
                 let key = format!("trending:{}:{week}:{page}", kind.tmdb());
-                charged(inner, &inner.families.tmdb_lists, &key, asker, move || {
-                    let (tmdb, auth) = (tmdb.clone(), auth.clone());
-                    async move { tmdb.trending(&auth, kind, week, page).await }
-                })
+                charged(
+                    inner,
+                    &inner.families.tmdb_lists,
+                    &key,
+                    asker,
+                    Charge::Chosen,
+                    move || {
+                        let (tmdb, auth) = (tmdb.clone(), auth.clone());
+                        async move { tmdb.trending(&auth, kind, week, page).await }
+                    },
+                )
                 .await
             }
             Feed::Trakt { kind } => {
@@ -107,10 +114,17 @@ impl Discovery {
                     return Err(Failure::held("no_trakt"));
                 };
                 let key = format!("{}:{page}", kind.tmdb());
-                charged(inner, &inner.families.trakt, &key, asker, move || {
-                    let trakt = trakt.clone();
-                    async move { trakt.trending(kind, page).await }
-                })
+                charged(
+                    inner,
+                    &inner.families.trakt,
+                    &key,
+                    asker,
+                    Charge::Chosen,
+                    move || {
+                        let trakt = trakt.clone();
+                        async move { trakt.trending(kind, page).await }
+                    },
+                )
                 .await
             }
             Feed::Discover {
@@ -136,7 +150,7 @@ impl Discovery {
                         ),
                     )
                 };
-                charged(inner, family, &key, asker, move || {
+                charged(inner, family, &key, asker, Charge::Chosen, move || {
                     let (tmdb, auth, query) = (tmdb.clone(), auth.clone(), query.clone());
                     async move { tmdb.discover(&auth, kind, &query, page).await }
                 })
@@ -167,9 +181,16 @@ impl Discovery {
                     async move { tmdb.details(&auth, kind, id).await }
                 };
                 let key = format!("{}:{id}", kind.tmdb());
-                let details = charged_behind(inner, &inner.families.details, &key, asker, fetch)
-                    .await
-                    .unwrap_or_default();
+                let details = charged(
+                    inner,
+                    &inner.families.details,
+                    &key,
+                    asker,
+                    Charge::Behind,
+                    fetch,
+                )
+                .await
+                .unwrap_or_default();
                 // Trakt's own IMDb id stands; a title TMDB cannot map is left without one.
                 item.imdb = item.imdb.or(details.imdb);
                 item.poster = item.poster.or(details.poster);

@@ -234,9 +234,16 @@ impl Discovery {
             async move { tmdb.services(&auth, kind, &region).await }
         };
         let key = format!("{}:{region}", kind.tmdb());
-        charged_behind(inner, &inner.families.services, &key, asker, fetch)
-            .await
-            .unwrap_or_default()
+        charged(
+            inner,
+            &inner.families.services,
+            &key,
+            asker,
+            Charge::Behind,
+            fetch,
+        )
+        .await
+        .unwrap_or_default()
     }
 
     /// The IMDb ids of the top `n` titles of the fused trending ranking.
@@ -262,9 +269,16 @@ impl Discovery {
             let (tmdb, auth) = (tmdb.clone(), auth.clone());
             async move { tmdb.regions(&auth).await }
         };
-        charged_behind(inner, &inner.families.regions, "all", asker, fetch)
-            .await
-            .unwrap_or_default()
+        charged(
+            inner,
+            &inner.families.regions,
+            "all",
+            asker,
+            Charge::Behind,
+            fetch,
+        )
+        .await
+        .unwrap_or_default()
     }
 
     fn inner(&self) -> Option<&Inner> {
@@ -290,56 +304,55 @@ impl Inner {
     }
 }
 
-/// An answer from `family`, its fetch (when cold) charged to the asking client like a source
-/// call: what a client chooses (a list page, a title it names) costs it, and a refused charge
-/// is an answer without the call, not cached.
+/// What a cold fetch is charged to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Charge {
+    /// A call the client chose (a list page, a title it names): one of its source fetches,
+    /// like a source call.
+    Chosen,
+    /// A call behind one it chose — a page's details and release dates, a title's providers,
+    /// the configure page's region and service lists: a cold page can cost a hundred of them,
+    /// so they are charged to the client's share of TMDB's pace
+    /// (`TMDB_CLIENT_CALLS_PER_MINUTE`) instead.
+    Behind,
+}
+
+/// An answer from `family`, its fetch (when cold) charged to the asking client as `charge`
+/// says; a refused charge is an answer without the call, not cached. Ferrio's own work
+/// (the prewarm, what is built for everyone) has no share of TMDB's pace to spend.
 async fn charged<T: Storable, F, Fut>(
     inner: &Inner,
     family: &CacheFamily<T, Failure>,
     key: &str,
     asker: &Asker,
+    charge: Charge,
     fetch: F,
 ) -> Result<T, Failure>
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<T, Failure>> + Send + 'static,
 {
-    let (limits, client) = (inner.limits.clone(), asker.client);
-    charge(family, key, move || limits.allow_other(client), fetch).await
-}
-
-/// The same for a call behind one the client chose — a page's details and release dates, a
-/// title's providers, the configure page's region and service lists: a cold page can cost a
-/// hundred such calls, so they are charged to the client's share of TMDB's pace
-/// (`TMDB_CLIENT_CALLS_PER_MINUTE`) rather than to its source fetches.
-async fn charged_behind<T: Storable, F, Fut>(
-    inner: &Inner,
-    family: &CacheFamily<T, Failure>,
-    key: &str,
-    asker: &Asker,
-    fetch: F,
-) -> Result<T, Failure>
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
-{
-    let (share, metrics, client) = (
+    let (limits, share, metrics) = (
+        inner.limits.clone(),
         inner.tmdb_share.clone(),
         inner.metrics.clone(),
-        asker.client,
     );
-    let take = move || {
-        let granted = client == ClientKey::BACKGROUND || share.take(client);
-        if !granted {
-            metrics.refusal("tmdb_client_share");
+    let client = asker.client;
+    let take = move || match charge {
+        Charge::Chosen => limits.allow_other(client),
+        Charge::Behind => {
+            let granted = client == ClientKey::BACKGROUND || share.take(client);
+            if !granted {
+                metrics.refusal("tmdb_client_share");
+            }
+            granted
         }
-        granted
     };
-    charge(family, key, take, fetch).await
+    fetch_if(family, key, take, fetch).await
 }
 
 /// `family`'s answer for `key`; a cold fetch is made only if `take` grants it.
-async fn charge<T: Storable, F, Fut>(
+async fn fetch_if<T: Storable, F, Fut>(
     family: &CacheFamily<T, Failure>,
     key: &str,
     take: impl Fn() -> bool + Send + Sync + 'static,

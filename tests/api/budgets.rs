@@ -1,18 +1,10 @@
 //! Upstream budgets every user shares: Torrentio's daily quota, and YTS catalog pages charged
 //! to the client that makes Ferrio fetch them.
 
-use crate::common::spawn_app_with;
+use crate::common::{refusals, spawn_app_with};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ferrio_fakes::fixtures::RD_TOKEN;
 use serde_json::Value;
-
-fn refusals(metrics: &str, reason: &str) -> u64 {
-    let prefix = format!(r#"ferrio_refusals_total{{reason="{reason}"}} "#);
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
-        .unwrap_or(0)
-}
 
 #[tokio::test]
 async fn anonymous_requests_stop_short_of_torrentios_daily_quota() {

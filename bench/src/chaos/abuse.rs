@@ -37,6 +37,8 @@ const NEW_TOKEN_CALLS_MAX: usize = 10 * ATTACKING_CLIENTS;
 /// The shipped `TORRENTIO_CLIENT_DAILY_SHARE` and `TORRENTIO_DAILY_QUOTA`.
 const TORRENTIO_SHARE: usize = 200;
 const TORRENTIO_QUOTA: usize = 4_500;
+/// The shipped `WATCHMODE_CLIENT_DAILY_SHARE`.
+const WATCHMODE_SHARE: usize = 10;
 /// The shipped `TMDB_CLIENT_CALLS_PER_MINUTE`, and TMDB's pace (30 a second).
 const TMDB_SHARE_PER_MINUTE: f64 = 400.0;
 const TMDB_PACE_PER_SECOND: f64 = 30.0;
@@ -84,6 +86,9 @@ struct Outcome {
     source_calls: usize,
     /// Torrentio calls beyond one per title the user asked for: the attack's at least.
     attack_torrentio: usize,
+    /// DMM searches beyond one per title the user asked for.
+    attack_dmm: usize,
+    watchmode_calls: usize,
     tmdb_calls: usize,
     peak_mib: f64,
 }
@@ -114,6 +119,7 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
     let rd_before = fakes.realdebrid.calls();
     let sources_before = source_calls(fakes);
     let (torrentio_before, tmdb_before) = (fakes.torrentio.stream_calls(), fakes.tmdb.calls());
+    let (dmm_before, watchmode_before) = (fakes.dmm.search_calls(), fakes.watchmode.calls());
 
     let started = Instant::now();
     let mut attacks = JoinSet::new();
@@ -137,6 +143,8 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
     let source_calls = source_calls(fakes) - sources_before;
     let torrentio_calls = fakes.torrentio.stream_calls() - torrentio_before;
     let tmdb_calls = fakes.tmdb.calls() - tmdb_before;
+    let dmm_calls = fakes.dmm.search_calls() - dmm_before;
+    let watchmode_calls = fakes.watchmode.calls() - watchmode_before;
     let peak_mib = server.memory()?.peak_mib();
     // Once the attack is over, each title the user asked for is asked again: what every source
     // answered is in the cache now, so this is the complete list.
@@ -153,6 +161,8 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
         rd_calls,
         source_calls,
         attack_torrentio: torrentio_calls.saturating_sub(asked.len()),
+        attack_dmm: dmm_calls.saturating_sub(asked.len()),
+        watchmode_calls,
         tmdb_calls,
         peak_mib,
     };
@@ -174,7 +184,8 @@ async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
     while Instant::now() < end {
         ticks.tick().await;
         let n = worker * 1_000_000 + sent;
-        let path = match n % 8 {
+        let kind = n % 7;
+        let path = match kind {
             // An id nobody has asked for, below IMDb's frontier: a cold fetch each.
             0 => format!("/stream/movie/tt{}.json", 1_000_000 + n % 30_000_000),
             // A made-up Real-Debrid token.
@@ -196,16 +207,16 @@ async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
                 "/catalog/movie/yts-search/search={}.json",
                 "x".repeat(2_000) + &n.to_string()
             ),
-            // From the /64: a made-up id, a made-up token.
-            4 => format!("/stream/movie/tt{}.json", 1_000_000 + n % 30_000_000),
-            5 => format!(
-                "/{}/stream/movie/tt0111161.json",
-                config(&format!(r#""realdebrid":"SIXTYFOUR{n:043}""#))
-            ),
             // A 2 KB region.
-            6 => format!(
+            4 => format!(
                 "/{}/catalog/movie/trending.json",
                 config(&format!(r#""region":"{}""#, "Z".repeat(2_000)))
+            ),
+            // A real title's list with every where-to-watch row: a Watchmode call when cold.
+            5 => format!(
+                "/{}/stream/movie/{}.json",
+                config(r#""whereToWatch":"all""#),
+                movie_ids()[n % movie_ids().len()]
             ),
             // "On my services" in one of many regions, its services in another order each time
             // and a made-up one among them.
@@ -218,7 +229,8 @@ async fn attack(base: String, worker: usize, end: Instant) -> (usize, usize) {
                 ))
             ),
         };
-        let address = if matches!(n % 8, 4 | 5) {
+        // Every other made-up id and token comes from a new address in the /64.
+        let address = if kind < 2 && n / 7 % 2 == 1 {
             format!(
                 "{ATTACKER_64}:{:x}:{:x}::1",
                 n % 0xffff,
@@ -273,6 +285,18 @@ async fn stream_count(base: &str, path: &str, address: &str) -> Res<usize> {
     Ok(body["streams"].as_array().map_or(0, Vec::len))
 }
 
+/// The IMDb ids of the movies TMDB's fake knows.
+fn movie_ids() -> &'static [String] {
+    static IDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        ferrio_fakes::fixtures::titles::titles()
+            .iter()
+            .filter(|t| t.kind == ferrio_fakes::fixtures::titles::Kind::Movie)
+            .filter_map(|t| t.imdb.clone())
+            .collect()
+    })
+}
+
 /// Four real TMDB provider ids and a made-up one, rotated by `n`.
 fn services_in_some_order(n: usize) -> String {
     let mut ids = vec![8, 9, 337, 15, 1_000_000 + n % 5_000];
@@ -293,6 +317,11 @@ fn config(fields: &str) -> String {
         .replace(',', "%2C")
         .replace('[', "%5B")
         .replace(']', "%5D")
+}
+
+/// DMM search slots over the phase (one every 2 s, and one at once).
+fn dmm_slots(plan: &Plan) -> u64 {
+    plan.length.as_secs() / 2 + 1
 }
 
 /// TMDB calls its pace allows over the phase.
@@ -340,6 +369,14 @@ impl Outcome {
                 self.attack_torrentio <= ATTACKING_CLIENTS * TORRENTIO_SHARE,
             ),
             (
+                "Watchmode calls the attack got",
+                format!(
+                    "{} (bound: {ATTACKING_CLIENTS} clients × {WATCHMODE_SHARE} a day)",
+                    self.watchmode_calls
+                ),
+                self.watchmode_calls <= ATTACKING_CLIENTS * WATCHMODE_SHARE,
+            ),
+            (
                 "TMDB calls during the attack (the user's included)",
                 format!(
                     "{} = {:.0} % of TMDB's pace over the phase (bound: {:.0}, {} clients' shares)",
@@ -372,15 +409,20 @@ impl Outcome {
              {ATTACK_PER_SECOND} requests a second each, send, in turn: stream requests for \
              made-up ids and stream lists with made-up Real-Debrid tokens (from both), a \
              250-release title with a config nobody used (`maxResults` up to 500, three sorts) \
-             and a query string, 2 KB search terms, 2 KB regions, and \"On my services\" in 8 \
-             regions with the services in every order and a made-up one among them. \
+             and a query string, 2 KB search terms, 2 KB regions, real titles' lists with every \
+             where-to-watch row, and \"On my services\" in 8 regions with the services in \
+             every order and a made-up one among them. \
              Meanwhile a well-behaved user on another address asks for a new title every {}. \
-             The attack sent {} requests and caused {} source calls in all.\n\n{table}",
+             The attack sent {} requests and caused {} source calls in all; of DMM's {} \
+             search slots over the phase it got {} (searches of clients without standing \
+             about titles nothing knows wait behind everyone else's).\n\n{table}",
             report::ms(plan.length),
             plan.attackers,
             report::ms(plan.user_every),
             self.attack_requests,
             self.source_calls,
+            dmm_slots(plan),
+            self.attack_dmm,
         );
         (text, passed)
     }

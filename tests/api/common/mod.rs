@@ -138,6 +138,15 @@ impl TestApp {
     }
 }
 
+/// How many refusals of `reason` a `/metrics` text counts.
+pub fn refusals(metrics: &str, reason: &str) -> u64 {
+    let prefix = format!(r#"ferrio_refusals_total{{reason="{reason}"}} "#);
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
+        .unwrap_or(0)
+}
+
 fn prefix(config: Option<&str>) -> String {
     config
         .map(|config| format!("/{config}"))

@@ -3,17 +3,9 @@
 //! serves the searches that can only be real users' before the rest.
 
 use super::{config, discovery_app};
-use crate::common::TestApp;
+use crate::common::{TestApp, refusals};
 use ferrio_fakes::fixtures::{self, RD_TOKEN};
 use serde_json::Value;
-
-fn refusals(metrics: &str, reason: &str) -> u64 {
-    let prefix = format!(r#"ferrio_refusals_total{{reason="{reason}"}} "#);
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
-        .unwrap_or(0)
-}
 
 async fn list_from(app: &TestApp, config: &str, id: &str, client: &str) -> Vec<Value> {
     let id = id.replace(':', "%3A");

@@ -299,13 +299,21 @@ async fn a_retried_copy_of_the_users_own_torrent_stays_the_users() {
             .await
             .ends_with("cleanup/retried-1.mp4")
     );
+    assert_retried_copy_stays_users(&app, &before).await;
+}
+
+/// Stalls the account's torrent that is not in `before` (the copy a retry added) for two days,
+/// and asserts the account health still counts none stalled: the copy is the user's, never
+/// Ferrio's to delete.
+pub(super) async fn assert_retried_copy_stays_users(app: &TestApp, before: &[String]) {
+    let rd = &app.fakes.realdebrid;
     let copy = rd
         .torrents(RD_TOKEN)
         .into_iter()
         .find(|t| !before.contains(&t.id))
         .expect("the new copy");
     rd.stall_torrent(RD_TOKEN, &copy.id, 48);
-    let item = first_item(&app, &config("")).await;
+    let item = first_item(app, &config("")).await;
     assert!(
         item["name"]
             .as_str()

@@ -151,19 +151,5 @@ async fn a_copy_the_maintenance_retried_of_the_users_own_torrent_stays_the_users
             .any(|t| !before.contains(&t.id))
     })
     .await;
-    let copy = rd
-        .torrents(RD_TOKEN)
-        .into_iter()
-        .find(|t| !before.contains(&t.id))
-        .expect("the new copy");
-    rd.stall_torrent(RD_TOKEN, &copy.id, 48);
-    let config = super::config("");
-    let page = app
-        .get_json(&format!("/{config}/catalog/other/rd-library.json"), 200)
-        .await;
-    let name = page["metas"][0]["name"].as_str().unwrap_or_default();
-    assert!(
-        name.contains("0 stalled"),
-        "the user's torrent is never Ferrio's to delete: {name}"
-    );
+    super::health::assert_retried_copy_stays_users(&app, &before).await;
 }
