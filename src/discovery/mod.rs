@@ -36,7 +36,7 @@ use crate::{
     sources::{daily_share::DailyShare, limits::ClientLimits},
     upstream::{
         allowance::{Allowance, ClientBuckets},
-        pace::Pacer,
+        pace::{Pace, Pacer},
     },
 };
 use budget::WatchmodeBudget;
@@ -50,16 +50,14 @@ use tmdb::{Auth, Tmdb};
 use trakt::Trakt;
 use watchmode::Watchmode;
 
-/// TMDB's soft limit is about 40 requests a second per key; Ferrio stays under it.
-const TMDB_PACE: Allowance = Allowance {
-    burst: 30.0,
-    per_second: 30.0,
-};
+/// TMDB's limit is about 50 requests a second per address; Ferrio keeps to 30 in any second.
+const TMDB_PACE: Pace = Pace::per_second(30);
 /// Watchmode's calls are bounded by its budget; the pace only keeps a burst of cold titles
 /// from arriving at once, at TMDB's rate.
-const WATCHMODE_PACE: Allowance = TMDB_PACE;
-/// Trakt allows 1,000 unauthenticated calls per 5 minutes per application.
-const TRAKT_CALLS_PER_5_MIN: u32 = 900;
+const WATCHMODE_PACE: Pace = TMDB_PACE;
+/// Trakt allows 1,000 unauthenticated calls per 5 minutes per application: 900 of them,
+/// spread at 3 a second.
+const TRAKT_PACE: Pace = Pace::per_second(3);
 /// The longest a call waits for its turn.
 const MAX_PACE_WAIT: Duration = Duration::from_secs(5);
 
@@ -139,11 +137,6 @@ impl Discovery {
                 map,
             )
         };
-        let trakt_pace = Allowance::per(TRAKT_CALLS_PER_5_MIN, Duration::from_secs(300));
-        let trakt_pace = Allowance {
-            burst: 10.0,
-            ..trakt_pace
-        };
         let inner = Inner {
             tmdb: Tmdb::new(
                 upstream("tmdb", TMDB_PACE, tmdb::failure),
@@ -152,7 +145,7 @@ impl Discovery {
             server_auth,
             trakt: discovery.trakt_client_id.clone().map(|id| {
                 Trakt::new(
-                    upstream("trakt", trakt_pace, |s, h, _| http::common_failure(s, h)),
+                    upstream("trakt", TRAKT_PACE, |s, h, _| http::common_failure(s, h)),
                     discovery.trakt_url.clone(),
                     id,
                 )

@@ -1,30 +1,71 @@
-//! Outbound pacing for an upstream with a published rate limit (TMDB's soft 40 a second,
-//! Trakt's 1,000 per 5 minutes): calls wait their turn in a shared bucket, a bounded time, and
-//! after a 429 nobody calls until its `Retry-After` has passed.
+//! Outbound pacing for an upstream with a published rate limit (TMDB's, kept at 30 a second;
+//! Trakt's 1,000 per 5 minutes): at most a [`Pace`]'s `calls` start in any window of its
+//! length. The burst is part of the rate, not on top of it, so what the upstream counts at the
+//! wire never passes it — a bucket of 30 refilled at 30 a second lets 59 through in the first
+//! second. Callers wait their turn a bounded time. After a 429 nobody calls until its
+//! `Retry-After` has passed; then the pace resumes at half and rises again by one call a window
+//! for every window without a 429, rather than coming back at full speed into the limit it just
+//! hit.
 
-use super::allowance::{Allowance, SharedBucket};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
+
+/// At most `calls` starting in any `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub calls: u32,
+    pub window: Duration,
+}
+
+impl Pace {
+    /// `calls` a second.
+    pub const fn per_second(calls: u32) -> Self {
+        Self {
+            calls,
+            window: Duration::from_secs(1),
+        }
+    }
+}
 
 /// The pace of one upstream. Cheap to clone.
 #[derive(Clone)]
 pub struct Pacer {
-    bucket: SharedBucket,
-    /// The interval at which the bucket refills by one.
-    step: Duration,
+    pace: Pace,
     max_wait: Duration,
-    resume_at: Arc<Mutex<Option<Instant>>>,
+    state: Arc<Mutex<State>>,
+}
+
+struct State {
+    /// When the calls of the last window started, oldest first.
+    starts: VecDeque<Instant>,
+    /// The calls a window allowed now: the pace's, or less since a 429.
+    allowed: u32,
+    /// When `allowed` last rose (or was cut).
+    since: Instant,
+    resume_at: Option<Instant>,
+}
+
+/// What a caller may do now.
+enum Turn {
+    Go,
+    WaitUntil(Instant),
 }
 
 impl Pacer {
-    /// Calls at `allowance`, a caller waiting at most `max_wait` for its turn.
-    pub fn new(allowance: Allowance, max_wait: Duration) -> Self {
+    /// Calls at `pace`, a caller waiting at most `max_wait` for its turn.
+    pub fn new(pace: Pace, max_wait: Duration) -> Self {
+        let state = State {
+            starts: VecDeque::with_capacity(pace.calls as usize),
+            allowed: pace.calls.max(1),
+            since: Instant::now(),
+            resume_at: None,
+        };
         Self {
-            bucket: SharedBucket::new(allowance),
-            step: Duration::from_secs_f64(1.0 / allowance.per_second.max(f64::EPSILON)),
+            pace,
             max_wait,
-            resume_at: Arc::default(),
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -32,65 +73,66 @@ impl Pacer {
     /// and the call must not be made.
     pub async fn turn(&self) -> bool {
         let deadline = Instant::now() + self.max_wait;
-        if self.resume_at().is_some_and(|at| at > deadline) {
-            return false;
-        }
         loop {
-            if let Some(at) = self.resume_at().filter(|at| *at > Instant::now()) {
-                tokio::time::sleep_until(at).await;
+            match self.try_turn() {
+                Turn::Go => return true,
+                Turn::WaitUntil(at) if at > deadline => return false,
+                Turn::WaitUntil(at) => tokio::time::sleep_until(at).await,
             }
-            if self.bucket.take() {
-                return true;
-            }
-            if Instant::now() + self.step > deadline {
-                return false;
-            }
-            tokio::time::sleep(self.step).await;
         }
     }
 
-    /// The upstream answered 429: no call before `retry_after` has passed.
+    /// The upstream answered 429: no call before `retry_after` has passed, and then half the
+    /// pace, rising again.
     pub fn back_off(&self, retry_after: Duration) {
         let at = Instant::now() + retry_after;
-        let mut resume = self
-            .resume_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *resume = Some(resume.map_or(at, |current| current.max(at)));
+        let mut state = self.lock();
+        let resume = state.resume_at.map_or(at, |current| current.max(at));
+        state.resume_at = Some(resume);
+        state.allowed = (state.allowed / 2).max(1);
+        state.since = resume;
     }
 
-    fn resume_at(&self) -> Option<Instant> {
-        *self
-            .resume_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn try_turn(&self) -> Turn {
+        let now = Instant::now();
+        let mut state = self.lock();
+        if let Some(at) = state.resume_at.filter(|at| *at > now) {
+            return Turn::WaitUntil(at);
+        }
+        self.rise(&mut state, now);
+        while state
+            .starts
+            .front()
+            .is_some_and(|start| *start + self.pace.window <= now)
+        {
+            state.starts.pop_front();
+        }
+        let allowed = state.allowed as usize;
+        if state.starts.len() < allowed {
+            state.starts.push_back(now);
+            return Turn::Go;
+        }
+        // The call that must leave the window before this one may start.
+        let blocking = state.starts[state.starts.len() - allowed];
+        Turn::WaitUntil(blocking + self.pace.window)
+    }
+
+    /// One more call a window for every whole window since the last rise, up to the pace.
+    fn rise(&self, state: &mut State, now: Instant) {
+        let windows = now.saturating_duration_since(state.since).as_nanos()
+            / self.pace.window.as_nanos().max(1);
+        if windows > 0 {
+            let raised = u64::from(state.allowed) + windows as u64;
+            state.allowed = raised.min(u64::from(self.pace.calls.max(1))) as u32;
+            state.since += self.pace.window * windows as u32;
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn calls_wait_their_turn_and_stop_during_a_retry_after() {
-        let pacer = Pacer::new(
-            Allowance::per(2, Duration::from_secs(1)),
-            Duration::from_secs(1),
-        );
-        let started = Instant::now();
-        for _ in 0..4 {
-            assert!(pacer.turn().await);
-        }
-        assert!(
-            started.elapsed() >= Duration::from_millis(1000),
-            "the third and fourth waited"
-        );
-        pacer.back_off(Duration::from_secs(30));
-        assert!(
-            !pacer.turn().await,
-            "a Retry-After longer than the wait refuses at once"
-        );
-        tokio::time::advance(Duration::from_secs(31)).await;
-        assert!(pacer.turn().await);
-    }
-}
+#[path = "pace_tests.rs"]
+mod tests;

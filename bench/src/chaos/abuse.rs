@@ -88,6 +88,8 @@ struct Outcome {
     attack_torrentio: usize,
     /// DMM searches beyond one per title the user asked for.
     attack_dmm: usize,
+    /// How long after the start the upstream calls were counted.
+    counted_after: Duration,
     watchmode_calls: usize,
     tmdb_calls: usize,
     peak_mib: f64,
@@ -139,6 +141,9 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
         attack_requests += sent;
         attack_5xx += failed;
     }
+    // Searches queued during the attack are still being served after it: DMM's slots are
+    // counted up to the moment its calls are.
+    let counted_after = started.elapsed();
     let rd_calls = fakes.realdebrid.calls() - rd_before;
     let source_calls = source_calls(fakes) - sources_before;
     let torrentio_calls = fakes.torrentio.stream_calls() - torrentio_before;
@@ -162,6 +167,7 @@ pub(crate) async fn run(options: &Options, fakes: &Fakes) -> Res<(String, bool)>
         source_calls,
         attack_torrentio: torrentio_calls.saturating_sub(asked.len()),
         attack_dmm: dmm_calls.saturating_sub(asked.len()),
+        counted_after,
         watchmode_calls,
         tmdb_calls,
         peak_mib,
@@ -319,9 +325,9 @@ fn config(fields: &str) -> String {
         .replace(']', "%5D")
 }
 
-/// DMM search slots over the phase (one every 2 s, and one at once).
-fn dmm_slots(plan: &Plan) -> u64 {
-    plan.length.as_secs() / 2 + 1
+/// DMM search slots until `counted_after` (one every 2 s, and one at once).
+fn dmm_slots(counted_after: Duration) -> u64 {
+    counted_after.as_secs() / 2 + 1
 }
 
 /// TMDB calls its pace allows over the phase.
@@ -414,14 +420,16 @@ impl Outcome {
              every order and a made-up one among them. \
              Meanwhile a well-behaved user on another address asks for a new title every {}. \
              The attack sent {} requests and caused {} source calls in all; of DMM's {} \
-             search slots over the phase it got {} (searches of clients without standing \
-             about titles nothing knows wait behind everyone else's).\n\n{table}",
+             search slots in the {} until they were counted it got {}, and the user's searches \
+             went first (the attack's, about titles nothing knows, wait behind \
+             everyone else's).\n\n{table}",
             report::ms(plan.length),
             plan.attackers,
             report::ms(plan.user_every),
             self.attack_requests,
             self.source_calls,
-            dmm_slots(plan),
+            dmm_slots(self.counted_after),
+            report::ms(self.counted_after),
             self.attack_dmm,
         );
         (text, passed)

@@ -2,6 +2,7 @@
 //! where-to-watch rows, each service's quota, and that nothing of it exists without a key.
 
 mod catalogs;
+mod pace;
 mod prewarm;
 mod quotas;
 mod rows;

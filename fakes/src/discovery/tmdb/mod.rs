@@ -10,8 +10,9 @@ use super::super::common::{Failures, Knobs, Upstream, json, lock, query, start_s
 use crate::fixtures::titles::{self as table, Kind, Title};
 use lists::{discover, trending};
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use titles::{
     details, details_with_ids, external_ids, find, provider_list, regions, release_dates,
     watch_providers,
@@ -36,6 +37,37 @@ struct Inner {
     keys: Mutex<HashSet<String>>,
     /// Keys TMDB answers 429 for, as it does a key (or an address) past its rate limit.
     limited: Mutex<HashSet<String>>,
+    rate: Mutex<RateLimit>,
+}
+
+/// TMDB's own rate limit, when a test turns it on: at most `per_second` calls of one key in
+/// any second; past it a 429 with `Retry-After: 1`, counted.
+#[derive(Default)]
+struct RateLimit {
+    per_second: Option<usize>,
+    recent: HashMap<String, VecDeque<Instant>>,
+    over: usize,
+}
+
+impl RateLimit {
+    /// Records a call of `key` now; `false` when it is over the limit.
+    fn admit(&mut self, key: &str) -> bool {
+        let Some(limit) = self.per_second else {
+            return true;
+        };
+        let now = Instant::now();
+        let recent = self.recent.entry(key.to_owned()).or_default();
+        while recent
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1))
+        {
+            recent.pop_front();
+        }
+        recent.push_back(now);
+        let within = recent.len() <= limit;
+        self.over += usize::from(!within);
+        within
+    }
 }
 
 /// Fake of TMDB. Cheap to clone.
@@ -53,6 +85,7 @@ impl TmdbFake {
             knobs: Knobs::default(),
             keys: Mutex::new(keys),
             limited: Mutex::default(),
+            rate: Mutex::default(),
         });
         let server = start_server(inner.clone()).await;
         Self { server, inner }
@@ -77,6 +110,17 @@ impl TmdbFake {
     /// key past its limit.
     pub fn limit_key(&self, key: &str) {
         lock(&self.inner.limited).insert(key.to_owned());
+    }
+
+    /// Enforces TMDB's rate limit: past `per_second` calls of one key in any second, a 429
+    /// (`Retry-After: 1`, code 25).
+    pub fn enforce_per_second(&self, per_second: usize) {
+        lock(&self.inner.rate).per_second = Some(per_second);
+    }
+
+    /// Calls that came over the enforced limit.
+    pub fn over_limit(&self) -> usize {
+        lock(&self.inner.rate).over
     }
 
     /// Requests to one endpoint (`find`, `details`, `discover`, `watch_providers`, …).
@@ -123,7 +167,7 @@ impl Upstream for Inner {
         let Some(key) = key.filter(|key| lock(&self.keys).contains(key)) else {
             return error(401, 7, "Invalid API key: You must be granted a valid key.");
         };
-        if lock(&self.limited).contains(&key) {
+        if !lock(&self.rate).admit(&key) || lock(&self.limited).contains(&key) {
             return error(
                 429,
                 25,
