@@ -5,7 +5,11 @@
 use super::error::Failure;
 use crate::{
     metrics::Metrics,
-    upstream::{Circuit, observe, pace::Pacer, retry_after},
+    upstream::{
+        Circuit, observe,
+        pace::{Pacer, Priority},
+        retry_after,
+    },
 };
 use reqwest::{RequestBuilder, header::HeaderMap};
 use serde::de::DeserializeOwned;
@@ -72,16 +76,17 @@ impl Upstream {
         &self,
         request: RequestBuilder,
     ) -> Result<Answer<T>, Failure> {
-        self.json_as(request, Caller::Server).await
+        self.json_as(request, Caller::Server, Priority::User).await
     }
 
-    /// The same for `caller`'s credential.
+    /// The same for `caller`'s credential, at `priority` in the pace.
     pub async fn json_as<T: DeserializeOwned>(
         &self,
         request: RequestBuilder,
         caller: Caller,
+        priority: Priority,
     ) -> Result<Answer<T>, Failure> {
-        if !self.pacer.turn().await {
+        if !self.pacer.turn(priority).await {
             return Err(Failure::held("paced"));
         }
         let call = async {

@@ -36,7 +36,7 @@ use crate::{
     sources::{daily_share::DailyShare, limits::ClientLimits},
     upstream::{
         allowance::{Allowance, ClientBuckets},
-        pace::{Pace, Pacer},
+        pace::{Pace, Pacer, Priority},
     },
 };
 use budget::WatchmodeBudget;
@@ -70,13 +70,17 @@ pub struct Asker {
     pub services: Vec<u32>,
     pub tmdb_key: Option<ApiKey>,
     pub watchmode_key: Option<ApiKey>,
+    /// A user's request waits for the answer, or only Ferrio's own work does (the prewarm):
+    /// TMDB's pace serves users first.
+    pub priority: Priority,
 }
 
 impl Asker {
     /// The asker of what is built once for everyone (the fused trending list): the server's
     /// keys instead of the user's own, and Ferrio's own standing instead of the client's — a
     /// client whose share is spent must not leave holes in everyone's list. Such a list is
-    /// built at most once per lifetime, whoever asks.
+    /// built at most once per lifetime, whoever asks. Its priority stays the asker's: a user
+    /// may be waiting for it.
     pub fn for_everyone(&self) -> Self {
         Self {
             client: ClientKey::BACKGROUND,
@@ -212,6 +216,11 @@ impl Discovery {
             services,
             tmdb_key: discovery.tmdb_key.clone(),
             watchmode_key: discovery.watchmode_key.clone(),
+            priority: if client == ClientKey::BACKGROUND {
+                Priority::Background
+            } else {
+                Priority::User
+            },
         }
     }
 
@@ -282,10 +291,11 @@ impl Discovery {
 impl Inner {
     /// The user's own TMDB key, else the server's.
     fn auth(&self, asker: &Asker) -> Auth {
-        asker.tmdb_key.as_ref().map_or_else(
+        let auth = asker.tmdb_key.as_ref().map_or_else(
             || self.server_auth.clone(),
             |key| Auth::of_user(key.expose()),
-        )
+        );
+        auth.at(asker.priority)
     }
 
     /// The poster URL of a `poster_path`.

@@ -7,7 +7,7 @@ use super::{
     http::{Answer, Caller, Upstream, common_failure},
     model::{Access, Details, Kind, ListPage, Listed, Offer, Providers, RegionOffers, Service},
 };
-use crate::upstream::{endpoint, lenient};
+use crate::upstream::{endpoint, lenient, pace::Priority};
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,11 +17,13 @@ use url::Url;
 /// TMDB serves 500 pages of a list at most.
 pub const MAX_PAGE: u32 = 500;
 
-/// How a call authenticates: with the server's credential, or with a user's own key.
+/// How a call authenticates — with the server's credential, or with a user's own key — and
+/// whose call it is in TMDB's pace.
 #[derive(Clone)]
 pub struct Auth {
     credential: Credential,
     personal: bool,
+    priority: Priority,
 }
 
 #[derive(Clone)]
@@ -47,6 +49,7 @@ impl Auth {
         Self {
             credential,
             personal: false,
+            priority: Priority::User,
         }
     }
 
@@ -60,7 +63,13 @@ impl Auth {
         Self {
             credential,
             personal: true,
+            priority: Priority::User,
         }
+    }
+
+    /// The same credential, for a call of `priority`.
+    pub fn at(self, priority: Priority) -> Self {
+        Self { priority, ..self }
     }
 }
 
@@ -287,7 +296,7 @@ impl Tmdb {
         } else {
             Caller::Server
         };
-        self.upstream.json_as(request, caller).await
+        self.upstream.json_as(request, caller, auth.priority).await
     }
 }
 

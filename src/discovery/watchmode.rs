@@ -7,7 +7,7 @@ use super::{
     http::{Caller, Upstream, common_failure},
     model::{Access, Source},
 };
-use crate::upstream::{endpoint, lenient};
+use crate::upstream::{endpoint, lenient, pace::Priority};
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -35,7 +35,11 @@ impl Watchmode {
         let mut url = endpoint(&self.base, &["v1", "title", imdb, "sources"]);
         url.set_path(&format!("{}/", url.path()));
         let request = self.upstream.http.get(url).header("x-api-key", key);
-        let body: Value = self.upstream.json_as(request, caller).await?.body;
+        let body: Value = self
+            .upstream
+            .json_as(request, caller, Priority::User)
+            .await?
+            .body;
         Ok(merge(lenient::list::<Row>(body)))
     }
 }

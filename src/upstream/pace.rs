@@ -6,11 +6,25 @@
 //! `Retry-After` has passed; then the pace resumes at half and rises again by one call a window
 //! for every window without a 429, rather than coming back at full speed into the limit it just
 //! hit.
+//!
+//! Users come first ([`Priority`]): Ferrio's own background work (the prewarm) takes a turn only
+//! while no user's call is waiting, and never the last third of a window, so a user's call
+//! that arrives mid-prewarm finds the pace free.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
+
+/// Whose call waits for a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Priority {
+    /// A user's request is waiting for it.
+    #[default]
+    User,
+    /// Ferrio's own background work: it yields to users.
+    Background,
+}
 
 /// At most `calls` starting in any `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +59,8 @@ struct State {
     /// When `allowed` last rose (or was cut).
     since: Instant,
     resume_at: Option<Instant>,
+    /// Users' calls waiting for a turn now.
+    users_waiting: usize,
 }
 
 /// What a caller may do now.
@@ -61,6 +77,7 @@ impl Pacer {
             allowed: pace.calls.max(1),
             since: Instant::now(),
             resume_at: None,
+            users_waiting: 0,
         };
         Self {
             pace,
@@ -71,10 +88,11 @@ impl Pacer {
 
     /// Waits for a turn; `false` when none comes in time (or a `Retry-After` runs longer),
     /// and the call must not be made.
-    pub async fn turn(&self) -> bool {
+    pub async fn turn(&self, priority: Priority) -> bool {
         let deadline = Instant::now() + self.max_wait;
+        let _waiting = (priority == Priority::User).then(|| UserWaiting::new(self));
         loop {
-            match self.try_turn() {
+            match self.try_turn(priority) {
                 Turn::Go => return true,
                 Turn::WaitUntil(at) if at > deadline => return false,
                 Turn::WaitUntil(at) => tokio::time::sleep_until(at).await,
@@ -93,7 +111,7 @@ impl Pacer {
         state.since = resume;
     }
 
-    fn try_turn(&self) -> Turn {
+    fn try_turn(&self, priority: Priority) -> Turn {
         let now = Instant::now();
         let mut state = self.lock();
         if let Some(at) = state.resume_at.filter(|at| *at > now) {
@@ -108,13 +126,23 @@ impl Pacer {
             state.starts.pop_front();
         }
         let allowed = state.allowed as usize;
-        if state.starts.len() < allowed {
+        let room = match priority {
+            Priority::User => allowed,
+            // Two thirds of the window at most, and none while a user waits (who is in the
+            // loop of `turn` and goes next).
+            Priority::Background if state.users_waiting > 0 => 0,
+            Priority::Background => (allowed - allowed / 3).max(1),
+        };
+        if state.starts.len() < room {
             state.starts.push_back(now);
             return Turn::Go;
         }
-        // The call that must leave the window before this one may start.
-        let blocking = state.starts[state.starts.len() - allowed];
-        Turn::WaitUntil(blocking + self.pace.window)
+        match state.starts.len().checked_sub(room) {
+            // The call that must leave the window before this one may start.
+            Some(index) if room > 0 => Turn::WaitUntil(state.starts[index] + self.pace.window),
+            // Behind a waiting user: look again shortly.
+            _ => Turn::WaitUntil(now + self.pace.window / 10),
+        }
     }
 
     /// One more call a window for every whole window since the last rise, up to the pace.
@@ -130,6 +158,23 @@ impl Pacer {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A user's call counted as waiting while it lives.
+struct UserWaiting<'a>(&'a Pacer);
+
+impl<'a> UserWaiting<'a> {
+    fn new(pacer: &'a Pacer) -> Self {
+        pacer.lock().users_waiting += 1;
+        Self(pacer)
+    }
+}
+
+impl Drop for UserWaiting<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.users_waiting = state.users_waiting.saturating_sub(1);
     }
 }
 

@@ -6,7 +6,7 @@ async fn turns(pacer: &Pacer, count: usize) -> Vec<Duration> {
     let origin = Instant::now();
     let callers = (0..count).map(|_| {
         let pacer = pacer.clone();
-        tokio::spawn(async move { pacer.turn().await.then(Instant::now) })
+        tokio::spawn(async move { pacer.turn(Priority::User).await.then(Instant::now) })
     });
     let mut started: Vec<Duration> = futures::future::join_all(callers)
         .await
@@ -81,8 +81,40 @@ async fn a_retry_after_longer_than_the_wait_refuses_at_once() {
     let pacer = Pacer::new(Pace::per_second(30), Duration::from_secs(1));
     pacer.back_off(Duration::from_secs(30));
     let before = Instant::now();
-    assert!(!pacer.turn().await);
+    assert!(!pacer.turn(Priority::User).await);
     assert_eq!(Instant::now(), before);
     tokio::time::advance(Duration::from_secs(31)).await;
-    assert!(pacer.turn().await);
+    assert!(pacer.turn(Priority::User).await);
+}
+
+#[tokio::test(start_paused = true)]
+async fn background_work_takes_two_thirds_of_a_window_at_most_and_yields_to_users() {
+    let pacer = Pacer::new(Pace::per_second(30), Duration::from_secs(60));
+    let background = (0..60).map(|_| {
+        let pacer = pacer.clone();
+        tokio::spawn(async move { pacer.turn(Priority::Background).await.then(Instant::now) })
+    });
+    let background: Vec<_> = background.collect();
+    tokio::task::yield_now().await;
+    let origin = Instant::now();
+    // Users arrive while the background's 60 calls are waiting: they have the window's third.
+    let users = turns(&pacer, 10).await;
+    assert_eq!(users.len(), 10);
+    assert!(
+        users[9] < Duration::from_millis(100),
+        "users went at once: {:?}",
+        users[9]
+    );
+    let mut starts: Vec<Duration> = futures::future::join_all(background)
+        .await
+        .into_iter()
+        .filter_map(|joined| joined.ok().flatten())
+        .map(|at| at.saturating_duration_since(origin))
+        .collect();
+    starts.sort();
+    let first_window = starts
+        .iter()
+        .filter(|at| **at < Duration::from_secs(1))
+        .count();
+    assert_eq!(first_window, 20, "two thirds of 30 in the first window");
 }
