@@ -25,9 +25,10 @@ impl Default for Returning {
 }
 
 impl Returning {
-    /// `client`'s request found releases.
+    /// `client`'s request found releases. A known client is only read (which keeps it): every
+    /// stream list passes here, and a read costs less than a write.
     pub fn found(&self, client: ClientKey) {
-        if client != ClientKey::BACKGROUND {
+        if client != ClientKey::BACKGROUND && self.0.get(&client).is_none() {
             self.0.insert(client, ());
         }
     }
