@@ -54,16 +54,12 @@ impl Discovery {
         asker: &Asker,
     ) -> Option<WhereToWatch> {
         let inner = self.inner()?;
-        // Past the highest id IMDb has issued, the title is made up: nothing to ask.
-        if imdb.number() > inner.imdb_id_max {
-            return None;
-        }
-        let imdb = imdb.as_str();
         let tmdb = self
             .tmdb_id(inner, kind, imdb, asker)
             .await
             .ok()
             .flatten()?;
+        let imdb = imdb.as_str();
         let providers = self.title_providers(inner, kind, tmdb, asker).await?;
         let region = providers.regions.get(&asker.region)?;
         let sources = self.sources(inner, imdb, asker).await.unwrap_or_default();
@@ -113,10 +109,7 @@ impl Discovery {
         let Some(inner) = self.inner() else {
             return Known::CannotSay;
         };
-        if imdb.number() > inner.imdb_id_max {
-            return Known::No;
-        }
-        match self.tmdb_id(inner, kind, imdb.as_str(), asker).await {
+        match self.tmdb_id(inner, kind, imdb, asker).await {
             Ok(Some(_)) => Known::Yes,
             Ok(None) => Known::No,
             Err(_) => Known::CannotSay,
@@ -124,14 +117,19 @@ impl Discovery {
     }
 
     /// The TMDB id of an IMDb id (cached 30 days), `None` when TMDB has none. The id is the
-    /// client's choice, so a cold lookup is charged to it.
+    /// client's choice, so a cold lookup is charged to it. Past the highest id IMDb has issued
+    /// (`IMDB_ID_MAX`) the title is made up: none, without a call.
     async fn tmdb_id(
         &self,
         inner: &Inner,
         kind: Kind,
-        imdb: &str,
+        imdb: &ImdbId,
         asker: &Asker,
     ) -> Result<Option<u32>, Failure> {
+        if imdb.number() > inner.imdb_id_max {
+            return Ok(None);
+        }
+        let imdb = imdb.as_str();
         let (tmdb, auth, owned) = (inner.tmdb.clone(), inner.auth(asker), imdb.to_owned());
         let fetch = move || {
             let (tmdb, auth, imdb) = (tmdb.clone(), auth.clone(), owned.clone());

@@ -150,7 +150,7 @@ impl Discovery {
     ) -> Result<Vec<u32>, UnknownGenre> {
         let listed = self.services(kind, &asker.region, asker).await;
         let mine = listed.iter().filter(|s| asker.services.contains(&s.id));
-        let chosen: Vec<u32> = match genre {
+        let mut chosen: Vec<u32> = match genre {
             None if listed.is_empty() => return Ok(asker.services.clone()),
             None => mine.map(|s| s.id).collect(),
             Some(name) => mine
@@ -162,7 +162,6 @@ impl Discovery {
         if genre.is_some() && chosen.is_empty() {
             return Err(UnknownGenre);
         }
-        let mut chosen = chosen;
         chosen.sort_unstable();
         Ok(chosen)
     }

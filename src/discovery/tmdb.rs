@@ -22,7 +22,7 @@ pub const MAX_PAGE: u32 = 500;
 #[derive(Clone)]
 pub struct Auth {
     credential: Credential,
-    personal: bool,
+    caller: Caller,
     priority: Priority,
 }
 
@@ -48,7 +48,7 @@ impl Auth {
     fn server(credential: Credential) -> Self {
         Self {
             credential,
-            personal: false,
+            caller: Caller::Server,
             priority: Priority::User,
         }
     }
@@ -62,7 +62,7 @@ impl Auth {
         };
         Self {
             credential,
-            personal: true,
+            caller: Caller::PersonalKey,
             priority: Priority::User,
         }
     }
@@ -291,12 +291,9 @@ impl Tmdb {
             Credential::Key(key) => request.query(&[("api_key", key)]),
             Credential::Bearer(token) => request.bearer_auth(token),
         };
-        let caller = if auth.personal {
-            Caller::PersonalKey
-        } else {
-            Caller::Server
-        };
-        self.upstream.json_as(request, caller, auth.priority).await
+        self.upstream
+            .json_as(request, auth.caller, auth.priority)
+            .await
     }
 }
 
